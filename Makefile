@@ -15,23 +15,27 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup test bench run clean
+# Each area's mk/*.mk file adds its own steps to these lists.
+SETUP_STEPS :=
+TEST_STEPS  :=
+BENCH_STEPS :=
+
+.PHONY: help setup test bench clean
 help:
 	@echo "make run    set everything up and start the assistant (http://127.0.0.1:8000)"
 	@echo "make test   set everything up and run all tests"
 	@echo "make bench  print retrieval, rules, bot and gateway figures"
 
-include mk/env.mk
-include mk/knowledge.mk
-include mk/retrieval.mk
+include $(sort $(wildcard mk/*.mk))
 
-setup: env derived
+setup: env derived $(SETUP_STEPS)
 
 test: setup
 	$(PY) -m pytest -q -p no:cacheprovider tests
+	@for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step; done
 
 bench: setup
-	$(PY) -m bench.retrieval
+	@for step in $(BENCH_STEPS); do $(MAKE) --no-print-directory $$step; done
 
 clean:
 	rm -rf $(BUILD) data results models
