@@ -1,0 +1,246 @@
+"""The HTTP gateway: web chat widget, hotline console, JSON API, WeChat endpoint (contract §4).
+
+Run: `.venv/bin/python -m uvicorn gateway.app:app --ws none` (or `make run` for everything).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gateway import knowledge_service as knowledge
+from gateway.limits import BodySizeLimit, RateLimiter
+from gateway.models import (
+    AskRequest, AskResponse, BotMessage, ChatRequest, Criterion, Decision, ErrorBody,
+    EvaluateRequest, Health, HistoryItem, ProgramFacts, MAX_MESSAGE_CHARS, SENDER_PATTERN, SearchResponse,
+)
+from gateway.rasa_client import RasaClient, RasaUnavailable
+from gateway.settings import Settings
+from gateway.wechat import WeChatEndpoint, WeChatRequestError, wechat_router
+
+log = logging.getLogger("gateway")
+STATIC = Path(__file__).resolve().parent / "static"
+
+ERRORS = {
+    400: {"model": ErrorBody, "description": "bad input"},
+    404: {"model": ErrorBody, "description": "unknown programme"},
+    413: {"model": ErrorBody, "description": "request too large"},
+    422: {"model": ErrorBody, "description": "invalid request"},
+    429: {"model": ErrorBody, "description": "too many requests from this sender"},
+}
+RASA_ERRORS = {503: {"model": ErrorBody, "description": "the bot is not available"},
+               504: {"model": ErrorBody, "description": "the bot did not answer in time"}}
+
+
+def _error(status: int, detail: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """One clear sentence (Chinese, then English) for the first problem found."""
+    for err in exc.errors():
+        kind = err.get("type", "")
+        field = ".".join(str(p) for p in err.get("loc", ())[1:]) or "body"
+        if kind == "json_invalid":
+            return "请求体不是合法的 JSON (malformed JSON)"
+        if kind == "missing":
+            return f"缺少字段 {field} (missing field)"
+        if kind == "string_too_long":
+            limit = (err.get("ctx") or {}).get("max_length")
+            return f"{field} 过长，最多 {limit} 个字 ({field} too long)"
+        if kind in ("string_too_short", "string_pattern_mismatch") and field in (
+                "question", "message"):
+            return f"{field} 不能为空 ({field} must not be empty)"
+        if kind == "string_pattern_mismatch" and field == "sender":
+            return "sender 只能由字母、数字和 _.:- 组成，最长 64 个字符 (invalid sender id)"
+        return f"{field} 无效：{err.get('msg', '')} (invalid {field})"
+    return "请求无效 (invalid request)"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    rasa = RasaClient(settings)
+    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    wechat = WeChatEndpoint(settings, rasa, limiter)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Load retrieval in the background: the gateway answers /livez at once, /healthz
+        # turns green when the index is loaded.
+        app.state.warm_up = asyncio.create_task(asyncio.to_thread(knowledge.warm_up))
+        yield
+        await rasa.aclose()
+
+    app = FastAPI(
+        title="政策助手 gateway",
+        version="1.0",
+        description="Answers about 白云区云聚英才卡 and 广东省智能制造生态合作伙伴, each citing the "
+                    "clause of the source document; eligibility decided by the rules engine.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.rasa = rasa
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    # -- errors: a clear message, never a stack trace ------------------------------------
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError):
+        return _error(422, _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "没有这个地址 (not found)"
+        elif exc.status_code == 405:
+            detail = "不支持该请求方法 (method not allowed)"
+        return _error(exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(WeChatRequestError)
+    async def on_wechat_error(request: Request, exc: WeChatRequestError):
+        log.warning("WeChat request refused (%s): %s", exc.status, exc.detail)
+        return _error(exc.status, exc.detail)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error(500, "服务器内部错误，请稍后再试 (internal error)")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path == "/console":
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    def limit(key: str) -> None:
+        if not limiter.allow(key):
+            raise HTTPException(429, "请求过于频繁，请稍后再试 (rate limit exceeded)",
+                                headers={"Retry-After": str(limiter.retry_after())})
+
+    def client_key(request: Request) -> str:
+        return f"ip:{request.client.host if request.client else 'unknown'}"
+
+    # -- pages ---------------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    async def widget_page():
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/console", include_in_schema=False)
+    async def console_page():
+        return FileResponse(STATIC / "console.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # -- health --------------------------------------------------------------------------
+    @app.get("/livez", tags=["health"], summary="the gateway process answers")
+    async def livez() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/healthz", tags=["health"], response_model=Health,
+             responses={503: {"model": Health, "description": "a service is not ready"}},
+             summary="200 when the gateway (index loaded), Rasa and the action server answer")
+    async def healthz():
+        services = {"gateway": "ok" if knowledge.ready() else "loading the index"}
+        services.update(await rasa.health())
+        healthy = all(state == "ok" for state in services.values())
+        body = {"status": "ok" if healthy else "unavailable", "services": services}
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    # -- answers -------------------------------------------------------------------------
+    @app.post("/api/ask", tags=["answers"], response_model=AskResponse, responses=ERRORS,
+              summary="answer a question, quoting the clause it comes from")
+    async def api_ask(body: AskRequest, request: Request):
+        limit(client_key(request))
+        return await run_in_threadpool(knowledge.answer, body.question.strip())
+
+    @app.get("/api/search", tags=["answers"], response_model=SearchResponse, responses=ERRORS,
+             summary="hotline console: the top clauses for a question, with contacts, "
+                     "highlights and a one-line suggested answer")
+    async def api_search(request: Request,
+                         q: str = Query(min_length=1, max_length=MAX_MESSAGE_CHARS,
+                                        pattern=r"\S", description="the caller's question"),
+                         k: int = Query(5, ge=1, le=10)):
+        limit(client_key(request))
+        return await run_in_threadpool(knowledge.console_search, q.strip(), k)
+
+    # -- rules ---------------------------------------------------------------------------
+    def known_program(program: str) -> str:
+        if program not in knowledge.PROGRAMS:
+            raise HTTPException(404, f"未知的项目 {program!r}，可选：talent-card、partner "
+                                     "(unknown program)")
+        return program
+
+    program_param = PathParam(description="talent-card or partner",
+                              examples=["talent-card"])
+
+    @app.get("/api/programs/{program}/criteria", tags=["eligibility"],
+             response_model=list[Criterion], responses=ERRORS,
+             summary="the criteria a person can affirm, as `python -m rules criteria`")
+    async def api_criteria(program: str = program_param):
+        return await run_in_threadpool(knowledge.program_criteria, known_program(program))
+
+    @app.get("/api/programs/{program}/facts", tags=["eligibility"], response_model=ProgramFacts,
+             responses=ERRORS,
+             summary="the facts a decision can use (type, label, unit, the question to ask) "
+                     "and a question per criteria group, for forms")
+    async def api_facts(program: str = program_param):
+        return await run_in_threadpool(knowledge.program_facts, known_program(program))
+
+    @app.post("/api/programs/{program}/evaluate", tags=["eligibility"],
+              response_model=Decision, responses=ERRORS,
+              summary="a decision with cited clauses, as `python -m rules evaluate`")
+    async def api_evaluate(body: EvaluateRequest, request: Request,
+                           program: str = program_param):
+        from rules import RulesInputError
+
+        known_program(program)
+        limit(client_key(request))
+        try:
+            return await run_in_threadpool(knowledge.program_evaluate, program, body.facts,
+                                           body.criteria)
+        except RulesInputError as exc:
+            raise HTTPException(400, f"输入有误：{exc}") from exc
+
+    # -- chat (relay to Rasa) --------------------------------------------------------------
+    @app.post("/api/chat", tags=["chat"], response_model=list[BotMessage],
+              responses={**ERRORS, **RASA_ERRORS},
+              summary="send one message of a conversation; the bot's replies, relayed from "
+                      "Rasa (citations as `custom` payloads)")
+    async def api_chat(body: ChatRequest):
+        limit(f"chat:{body.sender}")
+        try:
+            return await rasa.send(body.sender, body.message.strip())
+        except RasaUnavailable as exc:
+            log.error("chat relay failed: %s", exc)
+            if exc.timed_out:
+                raise HTTPException(504, "助手回答超时，请稍后再试 (the bot timed out)") from exc
+            raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
+
+    @app.get("/api/chat/{sender}/history", tags=["chat"], response_model=list[HistoryItem],
+             responses={**ERRORS, **RASA_ERRORS},
+             summary="the conversation so far (from Rasa's tracker store), for the widget "
+                     "after a page reload")
+    async def api_history(sender: str = PathParam(pattern=SENDER_PATTERN)):
+        limit(f"chat:{sender}")
+        try:
+            return await rasa.history(sender)
+        except RasaUnavailable as exc:
+            log.error("history relay failed: %s", exc)
+            raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
+
+    app.include_router(wechat_router(wechat))
+    return app
+
+
+app = create_app()

@@ -1,0 +1,107 @@
+"""The gateway's view of retrieval (answers, console search) and the rules engine.
+
+Retrieval loads its embedding model and index once per process; `warm_up` does that at start
+so /healthz turns green only when the first question is answered fast. Calls are CPU-bound
+and run in worker threads; a semaphore keeps them from fighting over the two cores (PyTorch
+already uses both for one query), which measured better than running them all at once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+log = logging.getLogger("gateway.knowledge")
+
+PROGRAMS = {"talent-card": "白云区云聚英才卡", "partner": "广东省智能制造生态合作伙伴"}
+
+_slots = threading.BoundedSemaphore(int(os.environ.get("ASK_CONCURRENCY", "1")))
+_ready = threading.Event()
+
+
+def ready() -> bool:
+    return _ready.is_set()
+
+
+def warm_up() -> None:
+    """Load the index and the model (and jieba's dictionary) before the first user does."""
+    try:
+        answer("云聚英才卡怎么申领")
+        search("云聚英才卡怎么申领", k=1)
+        _ready.set()
+        log.info("retrieval ready")
+    except Exception:  # noqa: BLE001 - reported through /healthz, never to a user
+        log.exception("retrieval failed to load")
+
+
+def answer(question: str) -> dict:
+    from retrieval.answer import ask
+
+    with _slots:
+        return ask(question)
+
+
+def search(question: str, k: int = 5) -> dict:
+    from retrieval import search as retrieval_search
+
+    with _slots:
+        return retrieval_search(question, k=k)
+
+
+def contacts_of(clause_id: str) -> list[dict]:
+    from knowledge import clause_by_id
+
+    clause = clause_by_id(clause_id) or {}
+    return list(clause.get("contacts") or [])
+
+
+def highlight_terms(question: str, text: str) -> list[str]:
+    """Words of the question that occur in the clause text, longest first, so the console can
+    mark them. jieba splits the question the way the retrieval's BM25 does."""
+    import jieba
+
+    words = {w.strip() for w in jieba.lcut_for_search(question)}
+    # Single characters (的, 可, 卡…) would light up half the clause: words of two or more.
+    found = [w for w in words if len(w) >= 2 and w in text]
+    return sorted(found, key=lambda w: (-len(w), w))
+
+
+def suggestion_line(reply: dict) -> str:
+    """The first line of the answer a person reads, to read out on the phone."""
+    for line in (reply.get("answer") or "").splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def console_search(question: str, k: int = 5) -> dict:
+    result = search(question, k=k)
+    reply = answer(question)
+    hits = []
+    for hit in result.get("hits", []):
+        hits.append({**hit,
+                     "contacts": contacts_of(hit["clause_id"]),
+                     "highlights": highlight_terms(question, hit.get("text", ""))})
+    return {"question": result.get("question", question),
+            "answerable": bool(result.get("answerable")),
+            "suggestion": suggestion_line(reply),
+            "hits": hits}
+
+
+def program_criteria(program: str) -> list[dict]:
+    from rules import criteria
+
+    return criteria(program)
+
+
+def program_evaluate(program: str, facts: dict, criteria_ids: list[str]) -> dict:
+    from rules import evaluate
+
+    return evaluate(program, facts, criteria_ids)
+
+
+def program_facts(program: str) -> dict:
+    from rules import fact_specs, questions
+
+    facts = [{"name": name, **spec} for name, spec in fact_specs(program).items()]
+    return {"facts": facts, "groups": questions(program)["groups"]}

@@ -1,0 +1,66 @@
+"""Gateway configuration: environment variables with embedded defaults.
+
+Everything runs on 127.0.0.1 out of the box; a deployment overrides what it needs, e.g.
+    GATEWAY_PORT=8080 WECHAT_TOKEN=… WECHAT_AES_KEY=… WECHAT_APP_ID=wx… make run
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+# Only for a machine nobody outside can reach; `make run` warns when it is still in use.
+DEV_WECHAT_TOKEN = "policy-assistant-dev-token"
+ENV_NAMES = {"host": "GATEWAY_HOST", "port": "GATEWAY_PORT"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055"
+    # /api/chat waits this long for Rasa; a guided-form turn runs the rules engine, an answer
+    # turn runs retrieval in the action server, both well under a second once loaded.
+    rasa_timeout_s: float = 30.0
+    health_timeout_s: float = 2.0
+
+    wechat_token: str = DEV_WECHAT_TOKEN
+    wechat_aes_key: str = ""  # 43 characters (EncodingAESKey); empty: plain mode only
+    wechat_app_id: str = ""
+    # WeChat drops a passive reply that takes longer than 5 s and retries; keep a margin
+    # for the network between WeChat and us.
+    wechat_budget_s: float = 4.5
+    wechat_dedup_ttl_s: float = 120.0
+    # A signed request whose timestamp is further from now than this is refused (a replay of
+    # an old capture); WeChat's own retries come within seconds. 0 turns the check off.
+    wechat_max_skew_s: float = 300.0
+    wechat_reply_max_bytes: int = 2000  # WeChat truncates text replies at 2048 bytes
+
+    max_message_chars: int = 500
+    max_body_bytes: int = 64 * 1024
+    # per sender (chat, WeChat) or per client address (ask, search, evaluate)
+    rate_limit_per_minute: int = 60
+    rate_limit_burst: int = 20
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Each setting from the environment variable of its name in capitals (GATEWAY_HOST,
+        GATEWAY_PORT for the first two), else the default above."""
+        values = {}
+        for item in fields(cls):
+            name = ENV_NAMES.get(item.name, item.name.upper())
+            raw = os.environ.get(name, "").strip()
+            if not raw:
+                continue
+            kind = type(item.default)
+            try:
+                values[item.name] = kind(raw) if kind is not str else raw
+            except ValueError as exc:
+                raise SystemExit(f"configuration error: {name}={raw!r} is not {kind.__name__}") from exc
+            if item.name.endswith("_url"):
+                values[item.name] = raw.rstrip("/")
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some values changed (tests use it to shrink limits)."""
+        return replace(self, **changes)

@@ -1,0 +1,222 @@
+/* The web chat widget: talks to /api/chat (relayed to Rasa), shows citation cards and
+ * quick-reply buttons, and keeps the conversation across reloads (the sender id lives in
+ * localStorage; the turns come back from Rasa's tracker store through /api/chat/{id}/history). */
+(function () {
+  "use strict";
+
+  var SENDER_KEY = "zhengce.sender";
+  var STARTERS = [
+    "我能申领哪种云聚英才卡？",
+    "钻石卡有哪些待遇？",
+    "英才卡怎么申领？",
+    "我们公司能申报智能制造生态合作伙伴吗？"
+  ];
+
+  var log = document.getElementById("log");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("input");
+  var sendButton = document.getElementById("send");
+  var typing = document.getElementById("typing");
+  var busy = false;
+
+  if (new URLSearchParams(location.search).get("embed") === "1") {
+    document.documentElement.classList.add("embedded");
+  }
+
+  function newSenderId() {
+    var bytes = new Uint8Array(12);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return "web-" + Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function senderId() {
+    var id = null;
+    try { id = localStorage.getItem(SENDER_KEY); } catch (e) { /* storage blocked */ }
+    if (!id || !/^[A-Za-z0-9_.:-]{1,64}$/.test(id)) {
+      id = newSenderId();
+      try { localStorage.setItem(SENDER_KEY, id); } catch (e) { /* storage blocked */ }
+    }
+    return id;
+  }
+
+  var sender = senderId();
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function scrollToEnd() { log.scrollTop = log.scrollHeight; }
+
+  /* Citations arrive in `custom`: one clause, a list, or {citation(s): …}. */
+  function citationsIn(custom) {
+    if (Array.isArray(custom)) {
+      return custom.reduce(function (all, item) { return all.concat(citationsIn(item)); }, []);
+    }
+    if (!custom || typeof custom !== "object") return [];
+    if (typeof custom.clause_id === "string") return [custom];
+    return citationsIn(custom.citation).concat(citationsIn(custom.citations));
+  }
+
+  function citationCard(clause) {
+    var card = el("details", "cite");
+    var summary = el("summary");
+    summary.appendChild(el("span", "doc", "出处：《" + (clause.doc_title || "") + "》"));
+    summary.appendChild(el("span", "path", clause.path || ""));
+    card.appendChild(summary);
+    card.appendChild(el("blockquote", null, clause.text || ""));
+    card.appendChild(el("span", "clause-id", "条款编号 " + clause.clause_id));
+    return card;
+  }
+
+  function addUser(text) {
+    var bubble = el("div", "msg user");
+    bubble.appendChild(el("span", "sr-only", "我说："));
+    bubble.appendChild(document.createTextNode(text));
+    log.appendChild(bubble);
+    scrollToEnd();
+  }
+
+  function addSystem(text) {
+    var note = el("div", "msg system", text);
+    note.setAttribute("role", "alert");
+    log.appendChild(note);
+    scrollToEnd();
+  }
+
+  function disableOldChoices() {
+    var old = log.querySelectorAll(".quick button");
+    for (var i = 0; i < old.length; i++) old[i].disabled = true;
+  }
+
+  function quickReplies(buttons, live) {
+    var group = el("div", "quick");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "快捷回复");
+    buttons.forEach(function (button) {
+      if (!button || typeof button.title !== "string") return;
+      var chip = el("button", null, button.title);
+      chip.type = "button";
+      chip.disabled = !live;
+      chip.addEventListener("click", function () {
+        send(button.payload || button.title, button.title);
+      });
+      group.appendChild(chip);
+    });
+    return group;
+  }
+
+  /* One bot reply: its text, citation cards, and quick replies (live only for the newest). */
+  function addBot(reply, live) {
+    var turn = el("div", "bot-turn");
+    if (reply.text) {
+      var bubble = el("div", "msg bot");
+      bubble.appendChild(el("span", "sr-only", "助手说："));
+      bubble.appendChild(document.createTextNode(reply.text));
+      turn.appendChild(bubble);
+    }
+    citationsIn(reply.custom).forEach(function (clause) { turn.appendChild(citationCard(clause)); });
+    if (reply.buttons && reply.buttons.length) turn.appendChild(quickReplies(reply.buttons, live));
+    if (turn.childNodes.length) log.appendChild(turn);
+    scrollToEnd();
+  }
+
+  function welcome() {
+    addBot({
+      text: "您好！我是政策助手，可以解答白云区云聚英才卡、广东省智能制造生态合作伙伴申报的问题，" +
+            "每个回答都注明原文出处。也可以帮您判断能申领哪种英才卡。请问有什么可以帮您？",
+      buttons: STARTERS.map(function (q) { return { title: q, payload: q }; })
+    }, true);
+  }
+
+  function setBusy(on) {
+    busy = on;
+    typing.hidden = !on;
+    sendButton.disabled = on;
+    log.setAttribute("aria-busy", on ? "true" : "false");
+    if (on) scrollToEnd();
+  }
+
+  function errorText(response, body) {
+    if (body && typeof body.detail === "string") return body.detail;
+    return "请求失败（HTTP " + response.status + "），请稍后再试。";
+  }
+
+  function send(message, shown) {
+    message = (message || "").trim();
+    if (!message || busy) return;
+    disableOldChoices();
+    addUser(shown || message);
+    setBusy(true);
+    fetch("/api/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender, message: message })
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        if (!response.ok) throw new Error(errorText(response, body));
+        return body || [];
+      });
+    }).then(function (replies) {
+      if (!replies.length) addSystem("助手没有回复，请换个说法再试。");
+      replies.forEach(function (reply, i) { addBot(reply, i === replies.length - 1); });
+    }).catch(function (error) {
+      addSystem(error && error.message ? error.message : "网络错误，请稍后再试。");
+    }).then(function () {
+      setBusy(false);
+      input.focus();
+    });
+  }
+
+  function restore() {
+    setBusy(true);
+    fetch("/api/chat/" + encodeURIComponent(sender) + "/history").then(function (response) {
+      return response.ok ? response.json() : [];
+    }).catch(function () { return []; }).then(function (turns) {
+      setBusy(false);
+      if (!turns.length) { welcome(); return; }
+      var lastBot = -1;
+      turns.forEach(function (turn, i) { if (turn.sender === "bot") lastBot = i; });
+      turns.forEach(function (turn, i) {
+        if (turn.sender === "user") addUser(turn.text || "");
+        else addBot(turn, i === lastBot && i === turns.length - 1);
+      });
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim()) { input.focus(); return; }
+    input.value = "";
+    autoSize();
+    send(text);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+    }
+  });
+
+  function autoSize() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 2, 128) + "px";
+  }
+  input.addEventListener("input", autoSize);
+
+  document.getElementById("new-chat").addEventListener("click", function () {
+    sender = newSenderId();
+    try { localStorage.setItem(SENDER_KEY, sender); } catch (e) { /* storage blocked */ }
+    log.innerHTML = "";
+    welcome();
+    input.focus();
+  });
+
+  restore();
+})();
