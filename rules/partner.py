@@ -57,6 +57,7 @@ def _selection(rules: dict, facts: dict, affirmed: frozenset) -> dict:
         domain = _judge_domain(_domain_rules(rules, facts["domain"]), rules["facts"], facts, affirmed)
     reasons += domain.reasons
     unmet += domain.unmet
+    shortfalls = list(unmet)  # what the explanation names: not the derived condition 4
     if domain.verdict.value is not None:  # basic condition 4, derived from the domain's
         said = f"{'已满足' if domain.verdict.value else '未满足'}{facts['domain']}领域的具体要求"
         _sort(domain.verdict.value, cite(basic["domain_requirement"], said), reasons, unmet)
@@ -66,7 +67,7 @@ def _selection(rules: dict, facts: dict, affirmed: frozenset) -> dict:
     if overall.value is True:
         outcome, explanation = "eligible", _explain_eligible(facts, domain)
     elif overall.value is False:
-        outcome, explanation = "not_eligible", _explain_not_eligible(unmet)
+        outcome, explanation = "not_eligible", _explain_not_eligible(shortfalls)
     else:
         outcome, explanation = "needs_more_info", next_question(rules, overall)
     return _decision(facts, outcome, reasons=reasons, unmet=unmet, review=domain.review,
@@ -160,6 +161,8 @@ def _explain_eligible(facts: dict, domain: _Judged) -> str:
 
 
 def _explain_not_eligible(unmet: list) -> str:
+    if not unmet:
+        return "按所填情况，贵单位暂不符合遴选加入条件。"
     first = unmet[0]
     said = f"未确认“{bare(first['text'])}”" if first["detail"] == "未确认符合" else first["detail"]
     more = f"等{len(unmet)}项" if len(unmet) > 1 else ""
