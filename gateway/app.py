@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from gateway import knowledge_service as knowledge
 from gateway.limits import BodySizeLimit, RateLimiter
@@ -65,6 +66,17 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "请求无效 (invalid request)"
 
 
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route offers for this path (Starlette names only the first route's,
+    and /wechat has one route for GET and one for POST)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= route.methods
+    return sorted(methods)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     rasa = RasaClient(settings)
@@ -98,11 +110,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 404 and detail == "Not Found":
             detail = "没有这个地址 (not found)"
         elif exc.status_code == 405:
             detail = "不支持该请求方法 (method not allowed)"
-        return _error(exc.status_code, detail, getattr(exc, "headers", None))
+            headers = {"Allow": ", ".join(_allowed_methods(app, request))}
+        return _error(exc.status_code, detail, headers)
 
     @app.exception_handler(WeChatRequestError)
     async def on_wechat_error(request: Request, exc: WeChatRequestError):

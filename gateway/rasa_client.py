@@ -25,11 +25,15 @@ class RasaClient:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._http: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def http(self) -> httpx.AsyncClient:
-        # Created on first use inside the running event loop; closed by `aclose`.
-        if self._http is None:
+        # Created on first use inside the running event loop (its connections belong to that
+        # loop: a test client that runs each request in a new loop gets a new one).
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._loop is not loop:
+            self._loop = loop
             self._http = httpx.AsyncClient(
                 timeout=self.settings.rasa_timeout_s,
                 limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),

@@ -21,6 +21,12 @@
 
   if (new URLSearchParams(location.search).get("embed") === "1") {
     document.documentElement.classList.add("embedded");
+    // Escape inside the embedded chat closes it (widget.js listens on the host page).
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && window.parent !== window) {
+        window.parent.postMessage("zhengce:close", "*");
+      }
+    });
   }
 
   function newSenderId() {

@@ -34,8 +34,14 @@
     button.textContent = frame.hidden ? "政策咨询" : "关闭咨询";
     if (!frame.hidden) frame.focus();
   });
+  function close() {
+    if (!frame.hidden) { button.click(); button.focus(); }
+  }
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !frame.hidden) { button.click(); button.focus(); }
+    if (event.key === "Escape") close();
+  });
+  window.addEventListener("message", function (event) {
+    if (event.origin === origin && event.data === "zhengce:close") close();
   });
 
   document.body.appendChild(frame);
