@@ -28,6 +28,8 @@ from gateway.settings import Settings
 from gateway.wechat import WeChatEndpoint, WeChatRequestError, wechat_router
 
 log = logging.getLogger("gateway")
+# uvicorn configures only its own loggers; give the gateway's a format with the time.
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 STATIC = Path(__file__).resolve().parent / "static"
 
 ERRORS = {

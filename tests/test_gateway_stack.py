@@ -37,8 +37,8 @@ def test_chat_relays_to_rasa_and_brings_back_a_verbatim_citation(http):
     assert any(r.get("text") for r in replies)
     citations = [c for r in replies for c in citations_in(r.get("custom"))]
     assert citations, replies
-    for clause in citations:
-        assert clause["text"] == clause_by_id(clause["clause_id"])["text"]
+    for clause in citations:  # the clause, or the verbatim part of it a criterion covers
+        assert clause["text"] and clause["text"] in clause_by_id(clause["clause_id"])["text"]
 
 
 def test_history_gives_the_conversation_back_in_order(http):

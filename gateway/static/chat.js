@@ -5,6 +5,7 @@
   "use strict";
 
   var SENDER_KEY = "zhengce.sender";
+  var MAX_CARDS_SHOWN = 3;
   var STARTERS = [
     "我能申领哪种云聚英才卡？",
     "钻石卡有哪些待遇？",
@@ -125,7 +126,24 @@
       bubble.appendChild(document.createTextNode(reply.text));
       turn.appendChild(bubble);
     }
-    citationsIn(reply.custom).forEach(function (clause) { turn.appendChild(citationCard(clause)); });
+    var cites = citationsIn(reply.custom);
+    cites.forEach(function (clause, i) {
+      var card = citationCard(clause);
+      if (i >= MAX_CARDS_SHOWN) card.hidden = true;
+      turn.appendChild(card);
+    });
+    if (cites.length > MAX_CARDS_SHOWN) {
+      // A decision cites every benefit: show the first few, the rest on request.
+      var more = el("button", "ghost more-cites", "显示全部 " + cites.length + " 条出处");
+      more.type = "button";
+      more.addEventListener("click", function () {
+        Array.prototype.forEach.call(turn.querySelectorAll(".cite[hidden]"), function (card) {
+          card.hidden = false;
+        });
+        more.remove();
+      });
+      turn.appendChild(more);
+    }
     if (reply.buttons && reply.buttons.length) turn.appendChild(quickReplies(reply.buttons, live));
     if (turn.childNodes.length) log.appendChild(turn);
     scrollToEnd();
@@ -172,10 +190,26 @@
       replies.forEach(function (reply, i) { addBot(reply, i === replies.length - 1); });
     }).catch(function (error) {
       addSystem(error && error.message ? error.message : "网络错误，请稍后再试。");
+      // The dialogue is down, but a question can still be answered from the documents.
+      if (message.charAt(0) !== "/") return askDirectly(message);
     }).then(function () {
       setBusy(false);
       input.focus();
     });
+  }
+
+  function askDirectly(question) {
+    return fetch("/api/ask", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ question: question })
+    }).then(function (response) {
+      if (!response.ok) return;
+      return response.json().then(function (body) {
+        addBot({ text: "（以下为直接检索文件得到的回答）\n" + body.answer,
+                 custom: body.answerable ? body.citations.slice(0, 1) : [] }, false);
+      });
+    }).catch(function () { /* nothing more to try */ });
   }
 
   function restore() {

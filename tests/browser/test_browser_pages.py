@@ -62,7 +62,7 @@ def test_widget_answers_with_a_citation_card_and_keeps_the_conversation(page):
     card.locator("summary").click()  # expand: the verbatim clause
     quoted = card.locator("blockquote").inner_text()
     clause_id = card.locator(".clause-id").inner_text().replace("条款编号", "").strip()
-    assert clause_by_id(clause_id)["text"] == quoted
+    assert quoted and quoted in clause_by_id(clause_id)["text"]  # verbatim
     page.screenshot(path=str(ARTIFACTS / "widget.png"), full_page=True)
 
     page.reload()  # same sender id from local storage: the conversation comes back
