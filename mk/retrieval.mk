@@ -11,4 +11,10 @@ derived: $(EMBEDDING_MODEL)/.built
 $(EMBEDDING_MODEL)/.built: $(EMBEDDING_BUILDER) .venv/.installed
 	$(PY) -m retrieval.model_build $(EMBEDDING_MODEL)
 	touch $@
+
+# Both encoder backends: load time, latency, throughput, and how closely ONNX follows PyTorch.
+.PHONY: bench-encoder
+BENCH_STEPS += bench-encoder
+bench-encoder:
+	@$(PY) -m bench.encoder
 # --- end of embedding model ---
