@@ -21,7 +21,8 @@ from gateway import knowledge_service as knowledge
 from gateway.limits import BodySizeLimit, RateLimiter
 from gateway.models import (
     AskRequest, AskResponse, BotMessage, ChatRequest, Criterion, Decision, ErrorBody,
-    EvaluateRequest, Health, HistoryItem, ProgramFacts, MAX_MESSAGE_CHARS, SENDER_PATTERN, SearchResponse,
+    EvaluateRequest, Health, HistoryItem, ProgramFacts, MAX_MESSAGE_CHARS, NOT_BLANK, SENDER_PATTERN,
+    SearchResponse,
 )
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.settings import Settings
@@ -60,7 +61,7 @@ def _validation_message(exc: RequestValidationError) -> str:
             limit = (err.get("ctx") or {}).get("max_length")
             return f"{field} 过长，最多 {limit} 个字 ({field} too long)"
         if kind in ("string_too_short", "string_pattern_mismatch") and field in (
-                "question", "message"):
+                "question", "message", "q"):
             return f"{field} 不能为空 ({field} must not be empty)"
         if kind == "string_pattern_mismatch" and field == "sender":
             return "sender 只能由字母、数字和 _.:- 组成，最长 64 个字符 (invalid sender id)"
@@ -174,21 +175,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     # -- answers -------------------------------------------------------------------------
+    async def answering(function, *args):
+        """Run a retrieval call in a worker thread; its refusal of a question is a 422."""
+        from retrieval.search import QuestionError
+
+        try:
+            return await run_in_threadpool(function, *args)
+        except QuestionError as exc:
+            raise HTTPException(422, str(exc)) from exc
+
     @app.post("/api/ask", tags=["answers"], response_model=AskResponse, responses=ERRORS,
               summary="answer a question, quoting the clause it comes from")
     async def api_ask(body: AskRequest, request: Request):
         limit(client_key(request))
-        return await run_in_threadpool(knowledge.answer, body.question.strip())
+        return await answering(knowledge.answer, body.question.strip())
 
     @app.get("/api/search", tags=["answers"], response_model=SearchResponse, responses=ERRORS,
              summary="hotline console: the top clauses for a question, with contacts, "
                      "highlights and a one-line suggested answer")
     async def api_search(request: Request,
                          q: str = Query(min_length=1, max_length=MAX_MESSAGE_CHARS,
-                                        pattern=r"\S", description="the caller's question"),
+                                        pattern=NOT_BLANK, description="the caller's question"),
                          k: int = Query(5, ge=1, le=10)):
         limit(client_key(request))
-        return await run_in_threadpool(knowledge.console_search, q.strip(), k)
+        return await answering(knowledge.console_search, q.strip(), k)
 
     # -- rules ---------------------------------------------------------------------------
     def known_program(program: str) -> str:

@@ -42,10 +42,12 @@ def answer(question: str) -> dict:
 
 
 def search(question: str, k: int = 5) -> dict:
-    from retrieval import search as retrieval_search
+    # What `retrieval.search()` does; that name is shadowed by the retrieval.search module
+    # once anything has imported it.
+    from retrieval.search import get_searcher
 
     with _slots:
-        return retrieval_search(question, k=k)
+        return get_searcher().search(question, k=k)
 
 
 def contacts_of(clause_id: str) -> list[dict]:
@@ -75,8 +77,10 @@ def suggestion_line(reply: dict) -> str:
 
 
 def console_search(question: str, k: int = 5) -> dict:
+    from retrieval.answer import compose
+
     result = search(question, k=k)
-    reply = answer(question)
+    reply = compose(result)  # the same answer /api/ask gives, without searching twice
     hits = []
     for hit in result.get("hits", []):
         hits.append({**hit,

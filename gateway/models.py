@@ -32,6 +32,7 @@ class Clause(BaseModel):
 
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=NOT_BLANK,
+                          description="at least one letter or digit (“？？？” is refused with 422)",
                           examples=["博士能申请哪种英才卡？"])
 
 

@@ -73,6 +73,7 @@ def test_ask_outside_the_documents_is_refused_with_a_hotline(client):
 @pytest.mark.parametrize("payload, fragment", [
     ({"question": ""}, "不能为空"),
     ({"question": "   "}, "不能为空"),
+    ({"question": "？？？"}, "没有看懂"),
     ({"question": "问" * 501}, "过长"),
     ({}, "缺少字段"),
     ({"question": 42}, "question"),

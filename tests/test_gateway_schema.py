@@ -30,7 +30,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_no_server_errors_and_responses_match_the_schema(case):
-    # Which criterion ids and facts are valid depends on the programme in the path, which a
-    # schema cannot say: the rules engine's 400 for another programme's id is right there.
-    excluded = [positive_data_acceptance] if case.path.endswith("/evaluate") else []
+    # Some schema-valid input is rightly refused, for reasons a JSON Schema cannot state:
+    # criterion ids and facts depend on the programme in the path (the rules engine's 400),
+    # and a question needs a Unicode letter or digit (“？？？” gets retrieval's 422; JSON
+    # Schema's \w is ASCII only). Every other check stays on, "no 5xx" first.
+    refuses_valid = ("/evaluate", "/api/ask", "/api/search")
+    excluded = [positive_data_acceptance] if case.path.endswith(refuses_valid) else []
     case.call_and_validate(excluded_checks=excluded)
