@@ -56,7 +56,46 @@ def export_onnx(model_dir: Path) -> Path:
             verbose=False,
             external_data=False,
         )
+    _store_word_embeddings_as_fp16(target)
     return target
+
+
+def _store_word_embeddings_as_fp16(path: Path) -> None:
+    """Keep the 250k-row word-embedding table in float16, cast to float32 after the lookup.
+
+    The table holds two thirds of all weights, and its values came from fp16 storage, so this
+    is lossless (checked) and takes ~190 MB off the file and off every process that loads it.
+    """
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    initializers = {init.name: init for init in graph.initializer}
+    lookups = [(i, node) for i, node in enumerate(graph.node)
+               if node.op_type == "Gather" and node.input[0] in initializers]
+    position, gather = max(lookups, key=lambda item: _element_count(initializers[item[1].input[0]]))
+    table = initializers[gather.input[0]]
+    values = numpy_helper.to_array(table)
+    half = values.astype(np.float16)
+    if not np.array_equal(half.astype(np.float32), values):
+        return  # not exactly representable: keep float32 rather than change the model
+    table.CopyFrom(numpy_helper.from_array(half, table.name))
+    wide_output = gather.output[0]
+    gather.output[0] = wide_output + "_fp16"
+    graph.node.insert(position + 1, helper.make_node(
+        "Cast", [gather.output[0]], [wide_output], to=onnx.TensorProto.FLOAT,
+        name=gather.name + "_to_float32"))
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+
+
+def _element_count(initializer) -> int:
+    count = 1
+    for dim in initializer.dims:
+        count *= dim
+    return count
 
 
 class _LastHiddenState(torch.nn.Module):
