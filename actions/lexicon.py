@@ -1,0 +1,102 @@
+"""Phrase lists shared with the NLU model: nlu/lexicon/<entity>.yml (Rasa synonym format).
+
+The NLU model learns entities from the annotated examples and maps them to ids with these
+synonyms; the action server scans each message with the very same lists, so a title or domain
+is recognised even where the statistical model misses it, and a negation ("我不是博士") is seen.
+
+`python -m actions.lexicon jieba` prints the phrases as a jieba user dictionary
+(knowledge/jieba/rasa_terms.txt), so entity boundaries fall on jieba word boundaries.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Tuple
+
+import yaml
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "nlu" / "lexicon"
+ENTITIES = ("talent_title", "qualification", "domain")
+
+# A phrase right after one of these is denied, not affirmed: "我不是博士", "没有正高职称".
+NEGATIONS = ("不是", "并非", "没有", "没", "未", "无", "非", "不")
+# A phrase right after one of these is a lesser title that merely contains it: 副教授, 副主任医师.
+LESSER_PREFIXES = ("副",)
+
+
+@dataclass(frozen=True)
+class Match:
+    entity: str
+    value: str  # the canonical id (criterion id, domain name)
+    text: str  # as written in the message
+    start: int
+    end: int
+    negated: bool
+
+
+@lru_cache(maxsize=None)
+def synonyms(entity: str) -> Dict[str, str]:
+    """{phrase: canonical id} for one entity, read from nlu/lexicon/<entity>.yml."""
+    data = yaml.safe_load((LEXICON_DIR / f"{entity}.yml").read_text(encoding="utf-8"))
+    table: Dict[str, str] = {}
+    for block in data.get("nlu", []):
+        if "synonym" not in block:
+            continue
+        canonical = str(block["synonym"])
+        for line in block["examples"].splitlines():
+            phrase = line.strip().lstrip("-").strip()
+            if phrase:
+                table[phrase] = canonical
+    return table
+
+
+@lru_cache(maxsize=None)
+def _patterns(entity: str) -> List[Tuple[re.Pattern, str, str]]:
+    # Longest phrases first, so "博士后" wins over "博士" and "软件著作权" is not "软件".
+    phrases = sorted(synonyms(entity).items(), key=lambda item: -len(item[0]))
+    return [(re.compile(re.escape(p), re.IGNORECASE), p, v) for p, v in phrases]
+
+
+def _negated(text: str, start: int) -> bool:
+    before = text[max(0, start - 4):start]
+    # "不是" etc. within the four characters before, but not across a clause boundary.
+    before = re.split(r"[，,。；;、！!？?]", before)[-1]
+    return any(word in before for word in NEGATIONS)
+
+
+def find(entity: str, text: str, masked: Iterable[Tuple[int, int]] = ()) -> List[Match]:
+    """Non-overlapping phrase matches of one entity, longest first, in text order."""
+    taken = list(masked)
+    found: List[Match] = []
+    for pattern, _phrase, value in _patterns(entity):
+        for hit in pattern.finditer(text):
+            start, end = hit.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            if text[max(0, start - 1):start] in LESSER_PREFIXES:
+                taken.append((start, end))
+                continue
+            taken.append((start, end))
+            found.append(Match(entity, value, hit.group(0), start, end, _negated(text, start)))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def all_phrases() -> List[str]:
+    return sorted({p for entity in ENTITIES for p in synonyms(entity)}, key=lambda p: (len(p), p))
+
+
+def jieba_dictionary() -> str:
+    """The phrases as jieba user-dictionary lines (word, frequency, tag)."""
+    lines = [f"{p} 50000 nz" for p in all_phrases() if " " not in p and len(p) > 1]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["jieba"]:
+        sys.stdout.write(jieba_dictionary())
+    else:
+        sys.exit("usage: python -m actions.lexicon jieba")
