@@ -1,0 +1,225 @@
+"""What the two assessment forms ask next, and the decision they end with.
+
+The rules engine decides; this module only turns the form's slots into the engine's facts and
+criteria (contract section 3) and picks the next question:
+
+- 云聚英才卡: the person's titles first (an open question: a tier needs a named criterion to
+  cite), then the facts in the order of the engine's `missing`, until a card is established or
+  ruled out.
+- 合作伙伴: the domain and its figures in the order of `missing` (judged as if the yes/no
+  conditions held, so only figures that still matter are asked), then the yes/no conditions
+  (基本遴选条件 and the domain's own) in one numbered question; the nine direct-recognition
+  qualifications are asked only when the selection route fails.
+
+Facts the person says they do not know (`skipped_facts`) are not asked again; the decision
+then says what is still open.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from rules import criteria as rule_criteria
+from rules import evaluate, fact_specs, questions
+
+TALENT = "talent-card"
+PARTNER = "partner"
+
+TALENT_FACTS = ("employer_in_baiyun", "enterprise_head", "district_tax_wan",
+                "hightech_revenue_wan", "district_investment_wan")
+TALENT_SLOTS = ("talent_titles", "talent_head_titles") + TALENT_FACTS
+PARTNER_FACTS = ("already_partner", "domain", "unit_type", "invention_patents",
+                 "software_copyrights", "rd_team_size", "avg_revenue_wan", "gd_cases_3y",
+                 "staff_count", "qualified_staff_ratio", "financial_products",
+                 "service_cases_3y", "partner_enterprises", "co_built_programs")
+PARTNER_SLOTS = PARTNER_FACTS + ("direct_qualifications", "partner_conditions")
+SHARED_SLOTS = ("skipped_facts", "unclear_answers")
+
+# Questions that are not a single fact of the rules (their wording lives here).
+TITLES_QUESTION = ("请告诉我您的学历学位、专业技术资格、获奖或人才称号（可以一次说多个），例如："
+                   "“我是博士”“我有正高级职称”“我获得过省级技能大赛优秀奖”“我持有广州市人才绿卡”。"
+                   "如果都没有，请回答“没有”。")
+# One example answer per question, shown when an answer could not be read.
+EXAMPLES = {
+    "talent_titles": "“我是博士”或“我有正高级职称”；都没有请回答“没有”",
+    "employer_in_baiyun": "“是，单位在白云区注册”或“不是”",
+    "enterprise_head": "“是”或“不是”",
+    "district_tax_wan": "“区库年税收1200万元”",
+    "hightech_revenue_wan": "“年营收4亿元”，不是高新技术企业请答“0”",
+    "district_investment_wan": "“累计投资25亿元”",
+    "already_partner": "“是”或“没有”",
+    "domain": "“智能制造装备”或“关键软件”",
+    "unit_type": "“院校”“科研院所”或“企业”",
+    "invention_patents": "“7项发明专利”",
+    "software_copyrights": "“8项软件著作权”",
+    "rd_team_size": "“研发团队30人”",
+    "avg_revenue_wan": "“近三年平均营收2000万元”",
+    "gd_cases_3y": "“6个典型案例”",
+    "staff_count": "“从业人员35人”",
+    "qualified_staff_ratio": "“80%”或“八成”",
+    "financial_products": "“4款金融产品”",
+    "service_cases_3y": "“12个服务案例”",
+    "partner_enterprises": "“5家合作企业”",
+    "co_built_programs": "“共建3个专业点”",
+    "direct_qualifications": "“第1项”，都没有请回答“没有”",
+    "partner_conditions": "“都满足”或“第2条不满足”",
+}
+
+
+def slot_names(program: str) -> tuple:
+    return TALENT_SLOTS if program == TALENT else PARTNER_SLOTS
+
+
+def _skipped(slots: dict) -> List[str]:
+    return list(slots.get("skipped_facts") or [])
+
+
+def facts_of(program: str, slots: dict) -> dict:
+    """The rules engine's facts: the known fact slots of this programme."""
+    names = TALENT_FACTS if program == TALENT else PARTNER_FACTS
+    return {name: slots[name] for name in names if slots.get(name) is not None}
+
+
+# --- 云聚英才卡 ----------------------------------------------------------------------------
+
+def talent_criteria(slots: dict) -> List[str]:
+    affirmed = list(slots.get("talent_titles") or [])
+    if slots.get("enterprise_head") is True:
+        affirmed += [t for t in slots.get("talent_head_titles") or [] if t not in affirmed]
+    return affirmed
+
+
+def next_talent_question(slots: dict) -> Optional[str]:
+    skipped = _skipped(slots)
+    if slots.get("talent_titles") is None and "talent_titles" not in skipped:
+        return "talent_titles"
+    if slots.get("talent_head_titles") and slots.get("enterprise_head") is None \
+            and "enterprise_head" not in skipped:
+        return "enterprise_head"
+    decision = evaluate(TALENT, facts_of(TALENT, slots), talent_criteria(slots))
+    if decision["outcome"] != "needs_more_info":
+        return None
+    return next((fact for fact in decision["missing"] if fact not in skipped), None)
+
+
+def decide_talent(slots: dict) -> dict:
+    return evaluate(TALENT, facts_of(TALENT, slots), talent_criteria(slots))
+
+
+# --- 合作伙伴 -----------------------------------------------------------------------------
+
+def _criteria_by_group() -> Dict[str, List[str]]:
+    groups: Dict[str, List[str]] = {}
+    for criterion in rule_criteria(PARTNER):
+        groups.setdefault(criterion["group"], []).append(criterion["id"])
+    return groups
+
+
+def condition_ids(slots: dict) -> List[str]:
+    """The yes/no conditions that apply: the basic ones and the chosen domain's (for
+    智能制造人才, those of the applicant's kind of unit)."""
+    groups = _criteria_by_group()
+    ids = list(groups["basic"])
+    domain = slots.get("domain")
+    if domain:
+        own = groups.get(domain, [])
+        if domain == "智能制造人才":
+            prefix = {"院校": "talent.college_", "企业": "talent.enterprise_"}.get(slots.get("unit_type"))
+            own = [cid for cid in own if prefix and cid.startswith(prefix)]
+        ids += own
+    return ids
+
+
+def open_conditions(slots: dict) -> List[str]:
+    """Conditions not yet answered, in the numbering the conditions question shows."""
+    known = slots.get("partner_conditions") or {}
+    return [cid for cid in condition_ids(slots) if cid not in known]
+
+
+def direct_ids() -> List[str]:
+    return _criteria_by_group()["direct"]
+
+
+def partner_criteria(slots: dict, optimistic: bool = False) -> List[str]:
+    """Affirmed criteria; `optimistic` also counts unanswered yes/no conditions as met, to see
+    which figures still matter before asking the conditions themselves."""
+    known = slots.get("partner_conditions") or {}
+    affirmed = [cid for cid, met in known.items() if met]
+    affirmed += list(slots.get("direct_qualifications") or [])
+    if optimistic:
+        affirmed += [cid for cid in condition_ids(slots) if cid not in known]
+    return list(dict.fromkeys(affirmed))
+
+
+def next_partner_question(slots: dict) -> Optional[str]:
+    if slots.get("already_partner") is True or slots.get("direct_qualifications"):
+        return None
+    skipped = _skipped(slots)
+    facts = facts_of(PARTNER, slots)
+    hopeful = evaluate(PARTNER, facts, partner_criteria(slots, optimistic=True))
+    if hopeful["outcome"] == "needs_more_info":
+        fact = next((f for f in hopeful["missing"] if f not in skipped), None)
+        if fact:
+            return fact
+    if hopeful["outcome"] == "not_eligible":
+        # The figures already rule out 遴选加入: only direct recognition is left to ask.
+        return "direct_qualifications" if slots.get("direct_qualifications") is None \
+            and "direct_qualifications" not in skipped else None
+    if slots.get("domain") and open_conditions(slots) and "partner_conditions" not in skipped:
+        return "partner_conditions"
+    actual = evaluate(PARTNER, facts, partner_criteria(slots))
+    if actual["outcome"] == "not_eligible" and slots.get("direct_qualifications") is None \
+            and "direct_qualifications" not in skipped:
+        return "direct_qualifications"
+    return None
+
+
+def decide_partner(slots: dict) -> dict:
+    return evaluate(PARTNER, facts_of(PARTNER, slots), partner_criteria(slots))
+
+
+# --- shared -------------------------------------------------------------------------------
+
+def next_question(program: str, slots: dict) -> Optional[str]:
+    return next_talent_question(slots) if program == TALENT else next_partner_question(slots)
+
+
+def decide(program: str, slots: dict) -> dict:
+    return decide_talent(slots) if program == TALENT else decide_partner(slots)
+
+
+def question_text(program: str, slot: str, slots: dict) -> str:
+    """The question for one slot: the rules' own wording for facts, numbered lists for the
+    yes/no conditions and the direct-recognition qualifications."""
+    if slot == "talent_titles":
+        return TITLES_QUESTION
+    if slot == "partner_conditions":
+        return conditions_question(slots)
+    if slot == "direct_qualifications":
+        return direct_question()
+    return questions(program)["facts"][slot]
+
+
+def conditions_question(slots: dict) -> str:
+    texts = {c["id"]: c["text"] for c in rule_criteria(PARTNER)}
+    listed = open_conditions(slots)
+    lines = [f"{i}. {texts[cid]}" for i, cid in enumerate(listed, 1)]
+    return ("请确认贵单位是否满足以下条件（可回答“都满足”，或告诉我哪一条不满足，例如“第2条不满足”）：\n"
+            + "\n".join(lines))
+
+
+def direct_question() -> str:
+    texts = {c["id"]: c["text"] for c in rule_criteria(PARTNER)}
+    lines = [f"{i}. {texts[cid]}" for i, cid in enumerate(direct_ids(), 1)]
+    return ("按目前的情况，贵单位暂不满足遴选加入的条件。不过，已取得以下资质之一的单位可直接认定，"
+            "请问贵单位有吗？（请回答序号，例如“第1项”；都没有请回答“没有”）\n" + "\n".join(lines))
+
+
+def reask_text(slot: str) -> str:
+    example = EXAMPLES.get(slot)
+    return f"抱歉，我没能从您的回答中读出所需信息。请换个说法，例如：{example}。" if example \
+        else "抱歉，我没能从您的回答中读出所需信息，请换个说法。"
+
+
+def fact_label(program: str, fact: str) -> str:
+    spec = fact_specs(program).get(fact)
+    return spec["label"] if spec else fact

@@ -1,0 +1,226 @@
+"""The two assessment forms: 云聚英才卡 (talent_card_form) and 合作伙伴 (partner_form).
+
+Rasa runs the form loop; these actions do its thinking:
+- `validate_<form>` reads every fact a message states (several at once, any order), says so
+  when an amount is vague or an answer unclear, and names the next question from the rules
+  engine (`requested_slot`; None ends the form);
+- `action_ask_<slot>` asks it, in the rules' own wording;
+- `action_decide_<program>` gives the decision with its cited clauses, then clears the form;
+- `action_stop_assessment` stops on request; `action_route_inform` starts the right form when
+  someone states facts without having asked for an assessment.
+"""
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import dialogue, facts, replies
+from actions.dialogue import PARTNER, TALENT
+
+FORMS = {TALENT: "talent_card_form", PARTNER: "partner_form"}
+# Intents that leave the form to the rules (answer a question, greet, stop, switch...) when the
+# message states no fact. Any other message that states nothing gets the question again.
+YIELD_INTENTS = {"ask_question", "chitchat", "out_of_scope", "ask_capabilities", "ask_human",
+                 "greet", "thank", "goodbye", "stop", "restart"}
+OTHER_PROGRAM_INTENT = {TALENT: "ask_partner", PARTNER: "ask_talent_card"}
+_UNSURE = re.compile(r"不知道|不清楚|不确定|说不好|记不清|没统计|跳过")
+# Actions after which the form runs on the same user message without it being new input.
+_NOT_INTERRUPTIONS = {"action_listen", "action_extract_slots", "action_deactivate_loop",
+                      "action_route_inform"}
+
+
+def program_slots(tracker: Tracker, program: str) -> Dict[str, Any]:
+    names = dialogue.slot_names(program) + dialogue.SHARED_SLOTS
+    return {name: tracker.get_slot(name) for name in names}
+
+
+def fresh_user_turn(tracker: Tracker, form: str) -> bool:
+    """True when the form runs on a message just received (not when it resumes after
+    answering a question in between: that message was not an answer)."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return False
+    for event in events[last_user + 1:]:
+        if event.get("event") == "action" and event.get("name") not in _NOT_INTERRUPTIONS | {form}:
+            return False
+    return True
+
+
+def read_message(program: str, tracker: Tracker, slots: dict) -> facts.Reading:
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    intent = (message.get("intent") or {}).get("name")
+    requested = tracker.get_slot("requested_slot")
+    entities = message.get("entities") or []
+    if program == TALENT:
+        return facts.read_talent(text, intent, requested, slots, entities)
+    return facts.read_partner(text, intent, requested, slots, entities,
+                              listed_conditions=dialogue.open_conditions(slots),
+                              listed_direct=dialogue.direct_ids())
+
+
+class ProgramAction(Action, ABC):
+    """An action for one programme: subclasses set `program` (TALENT or PARTNER)."""
+
+    @property
+    @abstractmethod
+    def program(self) -> str:
+        """TALENT or PARTNER (a class attribute in subclasses)."""
+
+
+class AssessmentValidation(ProgramAction, ABC):
+    """Reads the message and names the next question; shared by both forms."""
+
+    def name(self) -> Text:
+        return f"validate_{FORMS[self.program]}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        form = FORMS[self.program]
+        slots = program_slots(tracker, self.program)
+        events: List[Dict[Text, Any]] = []
+        if fresh_user_turn(tracker, form):
+            taken = self._take_message(dispatcher, tracker, slots)
+            if taken is None:
+                return []  # nothing for the form: Rasa lets the rules handle this message
+            events += [SlotSet(name, value) for name, value in taken.items()]
+            slots.update(taken)
+        next_slot = dialogue.next_question(self.program, slots)
+        return events + [SlotSet("requested_slot", next_slot)]
+
+    def _take_message(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      slots: dict) -> Optional[Dict[str, Any]]:
+        """Slot updates from the latest message, or None to hand the message back to Rasa."""
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        text = message.get("text") or ""
+        requested = tracker.get_slot("requested_slot")
+        reading = read_message(self.program, tracker, slots)
+        updates = dict(reading.slots)
+        for vague in reading.vague:
+            dispatcher.utter_message(text=f"您说的“{vague}”不是一个确切的数，评估需要具体数字。"
+                                          f"请给出准确的数，例如：{dialogue.EXAMPLES.get(requested, '“30人”')}。")
+        for question in reading.clarify:
+            dispatcher.utter_message(text=question)
+        if reading.understood:
+            if reading.vague or reading.clarify:
+                updates["unclear_answers"] = (slots.get("unclear_answers") or 0) + 1
+            return updates
+        if requested and (intent == "unsure" or _UNSURE.search(text)):
+            skipped = list(slots.get("skipped_facts") or []) + [requested]
+            dispatcher.utter_message(text="好的，这一项先跳过。")
+            return {"skipped_facts": skipped}
+        if requested is None:
+            return {}  # the message that started the form: nothing asked yet, nothing missed
+        if intent in YIELD_INTENTS or intent == OTHER_PROGRAM_INTENT[self.program]:
+            return None
+        # An answer we could not read: say so with an example; the form then asks again.
+        dispatcher.utter_message(text=dialogue.reask_text(requested) if requested
+                                 else "抱歉，我没能读出所需信息，请换个说法。")
+        return {"unclear_answers": (slots.get("unclear_answers") or 0) + 1}
+
+
+class ValidateTalentCardForm(AssessmentValidation):
+    program = TALENT
+
+
+class ValidatePartnerForm(AssessmentValidation):
+    program = PARTNER
+
+
+class AskSlot(ProgramAction, ABC):
+    """Asks for one slot: `action_ask_<slot>`, with the question text of its programme.
+    Subclasses (made below, one per slot) set `slot` and `program`."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked for (a class attribute in subclasses)."""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        slots = program_slots(tracker, self.program)
+        dispatcher.utter_message(text=dialogue.question_text(self.program, self.slot, slots),
+                                 json_message={"type": "question", "program": self.program,
+                                               "slot": self.slot})
+        return []
+
+
+def _ask_action(program: str, slot: str) -> type:
+    class_name = "Ask" + "".join(part.title() for part in slot.split("_"))
+    return type(class_name, (AskSlot,), {"slot": slot, "program": program, "__module__": __name__})
+
+
+# One ask action per slot a form can request (registered by rasa_sdk as module attributes).
+ASK_ACTIONS = [_ask_action(TALENT, slot) for slot in ("talent_titles",) + dialogue.TALENT_FACTS] + \
+    [_ask_action(PARTNER, slot) for slot in dialogue.PARTNER_FACTS + ("direct_qualifications", "partner_conditions")]
+globals().update({cls.__name__: cls for cls in ASK_ACTIONS})
+
+
+def reset_events(programs=(TALENT, PARTNER)) -> List[Dict[Text, Any]]:
+    names = [n for p in programs for n in dialogue.slot_names(p)] + list(dialogue.SHARED_SLOTS)
+    return [SlotSet(name, None) for name in dict.fromkeys(names)] + [SlotSet("requested_slot", None)]
+
+
+class Decision(ProgramAction, ABC):
+    """Gives the programme's decision with its cited clauses, then clears the form's slots."""
+
+    def name(self) -> Text:
+        return "action_decide_" + {TALENT: "talent_card", PARTNER: "partner"}[self.program]
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        decision = dialogue.decide(self.program, program_slots(tracker, self.program))
+        text, payload = replies.decision_reply(decision)
+        dispatcher.utter_message(text=text, json_message=payload)
+        return reset_events((self.program,))
+
+
+class DecideTalentCard(Decision):
+    program = TALENT
+
+
+class DecidePartner(Decision):
+    program = PARTNER
+
+
+class StopAssessment(Action):
+    """Stops the assessment on request and forgets its answers."""
+
+    def name(self) -> Text:
+        return "action_stop_assessment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_assessment_stopped")
+        return reset_events()
+
+
+class RouteInform(Action):
+    """Facts stated outside a form: start the assessment they belong to, or ask which one."""
+
+    def name(self) -> Text:
+        return "action_route_inform"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        talent = read_message(TALENT, tracker, program_slots(tracker, TALENT)).slots
+        partner = read_message(PARTNER, tracker, program_slots(tracker, PARTNER)).slots
+        talent_signals = {k for k in talent if k != "talent_head_titles"}
+        partner_signals = set(partner) - {"partner_conditions"} if partner.get("partner_conditions") is None \
+            else set(partner)
+        if talent_signals and len(talent_signals) >= len(partner_signals):
+            return [FollowupAction(FORMS[TALENT])]
+        if partner_signals:
+            return [FollowupAction(FORMS[PARTNER])]
+        dispatcher.utter_message(response="utter_which_assessment")
+        return []

@@ -1,0 +1,171 @@
+"""The bot's replies: readable Chinese text plus a structured payload channels can render.
+
+Every reply that rests on the documents carries its citations as a custom payload
+{"type": ..., "citations": [{clause_id, doc_title, path, text}], ...}; on the REST channel it
+arrives as a separate message {"recipient_id": ..., "custom": {...}} after the text.
+Decision texts quote each clause verbatim and name the document and section.
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, List, Optional
+
+from knowledge import clause_by_id
+
+CITATION_KEYS = ("clause_id", "doc_title", "path", "text")
+CN_NUMBERS = "一二三四五六七八九十"
+TALENT_HOTLINE_CLAUSE = "talent.contact.p1"
+PARTNER_CONTACT_CLAUSE = "partner.process.2"
+PARTNER_APPLY_CLAUSE = "partner.process.1"
+PARTNER_ALREADY_CLAUSE = "partner.apply.p1"
+TALENT_APPLY_CLAUSE = "talent.procedure.p1"
+
+
+def citation(clause_id: str, text: Optional[str] = None, **extra) -> dict:
+    """A citation of one clause; `text` narrows it to the quoted part (verbatim, from the rules)."""
+    clause = clause_by_id(clause_id) or {"clause_id": clause_id, "doc_title": "", "path": "", "text": ""}
+    cited = {key: clause.get(key, "") for key in CITATION_KEYS}
+    if text:
+        cited["text"] = text
+    cited.update({k: v for k, v in extra.items() if v})
+    return cited
+
+
+def cited_from(items: Iterable[dict]) -> List[dict]:
+    """Citations for decision items ({clause_id, text, detail?}), keeping their detail."""
+    return [citation(item["clause_id"], item.get("text"), detail=item.get("detail")) for item in items]
+
+
+def source_of(clause_id: str) -> str:
+    clause = clause_by_id(clause_id) or {}
+    return f"《{clause.get('doc_title', '')}》{clause.get('path', '')}"
+
+
+def chinese_number(n: int) -> str:
+    if n <= 10:
+        return CN_NUMBERS[n - 1]
+    return "十" + CN_NUMBERS[n - 11]
+
+
+def talent_hotline() -> dict:
+    contact = clause_by_id(TALENT_HOTLINE_CLAUSE)["contacts"][0]
+    return {"office": contact["office"], "phone": contact["phone"]}
+
+
+def talent_hotline_line() -> str:
+    contact = talent_hotline()
+    return f"如有疑问，请致电{contact['office']}：{contact['phone']}。"
+
+
+def partner_contact_line() -> str:
+    return "《广东省智能制造生态合作伙伴（2024年）申报指南》没有列出咨询电话；申报材料由所在地市工信部门初审，请向所在地市工信部门咨询。"
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+def _quote_lines(items: Iterable[dict], with_detail: bool = True) -> List[str]:
+    lines = []
+    for item in items:
+        detail = f"（{item['detail']}）" if with_detail and item.get("detail") else ""
+        lines.append(f"· “{item['text']}”{detail}——{source_of(item['clause_id'])}")
+    return lines
+
+
+def talent_decision_text(decision: dict) -> str:
+    outcome = decision["outcome"]
+    lines: List[str] = []
+    if outcome == "eligible":
+        tier_name = decision["tier_name"]
+        lines.append(f"评估结果：您可以申领云聚英才{tier_name}。")
+        lines.append("依据：")
+        lines += _quote_lines(decision["reasons"], with_detail=False)
+        benefits = decision["benefits"]
+        lines.append(f"{tier_name}持卡人可享受以下{len(benefits)}项待遇（{source_of('talent.benefits.p1')}）：")
+        for benefit in benefits:
+            lines.append(f"（{chinese_number(benefit['number'])}）{benefit['title']}")
+        lines.append("各项待遇的条款原文见引用。申领方式：登录“广东省政务服务网”或“白云区政策兑现服务平台”"
+                     "搜索“云聚英才卡”进行网上申报（" + source_of(TALENT_APPLY_CLAUSE) + "）。")
+        lines.append(talent_hotline_line())
+    elif outcome == "not_eligible":
+        lines.append("评估结果：按您提供的情况，暂不符合云聚英才卡的申领条件。")
+        if decision["unmet"]:
+            lines.append("未满足的条件：")
+            lines += _quote_lines(decision["unmet"])
+        lines.append(decision["explanation"])
+        if "35912660" not in decision["explanation"]:
+            lines.append(talent_hotline_line())
+    else:
+        lines.append("评估结果：目前还不能确定您能申领哪一类云聚英才卡。")
+        lines.append(decision["explanation"])
+        lines.append(talent_hotline_line())
+    return "\n".join(lines)
+
+
+def talent_decision_payload(decision: dict) -> dict:
+    cited = cited_from(decision["reasons"]) + cited_from(decision["unmet"]) \
+        + [citation(b["clause_id"], b["text"]) for b in decision["benefits"]]
+    return {"type": "decision", "program": decision["program"], "outcome": decision["outcome"],
+            "tier": decision.get("tier"), "tier_name": decision.get("tier_name"),
+            "citations": cited, "missing": decision["missing"]}
+
+
+def partner_decision_text(decision: dict) -> str:
+    outcome = decision["outcome"]
+    lines: List[str] = []
+    if outcome == "already_partner":
+        lines.append("评估结果：贵单位已入选第一、二、三批合作伙伴名单，无需重复申报。")
+        lines += _quote_lines(decision["reasons"], with_detail=False)
+    elif outcome == "direct_recognition":
+        lines.append("评估结果：贵单位符合直接认定条件，可按直接认定方式纳入广东省智能制造生态合作伙伴计划。")
+        lines.append("依据：")
+        lines += _quote_lines(decision["reasons"])
+        lines.append(decision["explanation"])
+    elif outcome == "eligible":
+        domain = decision.get("domain") or ""
+        lines.append(f"评估结果：按您提供的情况，贵单位符合{domain}领域遴选加入的条件，可以申报。")
+        lines.append("已满足的条件：")
+        lines += _quote_lines(decision["reasons"])
+        if decision["review"]:
+            lines.append("以下条件由评审专家认定（不影响申报，但请准备佐证材料）：")
+            lines += _quote_lines(decision["review"], with_detail=False)
+        lines.append(f"如贵单位已入选第一、二、三批合作伙伴名单，则无需重复申报（{source_of(PARTNER_ALREADY_CLAUSE)}）。")
+    elif outcome == "not_eligible":
+        lines.append("评估结果：按您提供的情况，贵单位暂不符合遴选加入的条件。")
+        if decision["unmet"]:
+            lines.append("未满足的条件：")
+            lines += _quote_lines(decision["unmet"])
+        if decision["reasons"]:
+            lines.append("已满足的条件：")
+            lines += _quote_lines(decision["reasons"])
+    else:
+        lines.append("评估结果：目前还不能确定。")
+        lines.append(decision["explanation"])
+    if outcome in ("eligible", "direct_recognition"):
+        lines.append(f"申报方式：通过登录广东省数字工信平台进行线上填报（{source_of(PARTNER_APPLY_CLAUSE)}）。")
+    lines.append(partner_contact_line())
+    return "\n".join(lines)
+
+
+def partner_decision_payload(decision: dict) -> dict:
+    cited = cited_from(decision["reasons"]) + cited_from(decision["unmet"]) + cited_from(decision["review"])
+    return {"type": "decision", "program": decision["program"], "outcome": decision["outcome"],
+            "domain": decision.get("domain"), "citations": cited, "missing": decision["missing"],
+            "review": [c["clause_id"] for c in decision["review"]]}
+
+
+def decision_reply(decision: dict) -> tuple:
+    """(text, payload) for a decision of either programme."""
+    if decision["program"] == "talent-card":
+        return talent_decision_text(decision), talent_decision_payload(decision)
+    return partner_decision_text(decision), partner_decision_payload(decision)
+
+
+# --- answers, refusals, hand-offs ----------------------------------------------------------
+
+def answer_payload(result: dict) -> dict:
+    """The payload of a retrieval answer (retrieval.answer.ask's result)."""
+    citations = [{key: c.get(key, "") for key in CITATION_KEYS} for c in result.get("citations", [])]
+    return {"type": "answer", "answerable": bool(result.get("answerable")), "citations": citations}
+
+
+def contacts_text(contacts: List[Dict[str, str]]) -> str:
+    return "；".join(f"{c['office']}，电话{c['phone']}" for c in contacts)

@@ -1,0 +1,61 @@
+"""The answering actions on real trackers, with the real retrieval layer behind them."""
+import asyncio
+import re
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import answering
+from retrieval.answer import ask
+
+
+def run(action, text, active_form=None):
+    latest = {"text": text, "intent": {"name": "ask_question", "confidence": 0.9}, "entities": []}
+    tracker = Tracker("test-user", {}, latest, [{"event": "user", "text": text, "parse_data": latest}],
+                      False, None, {"name": active_form} if active_form else {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return events, dispatcher.messages
+
+
+@pytest.mark.parametrize("question", ["钻石卡能享受哪些待遇", "合作伙伴申报要在哪个平台填",
+                                      "合作伙伴称号会被撤销吗"])
+def test_answer_relays_retrieval_with_citation_payload(question):
+    expected = ask(question)
+    events, messages = run(answering.ActionAnswerQuestion(), question)
+    assert events == []
+    (message,) = messages
+    assert message["text"] == expected["answer"]
+    payload = message["custom"]
+    assert payload["type"] == "answer" and payload["answerable"] == expected["answerable"]
+    assert [c["clause_id"] for c in payload["citations"]] == [c["clause_id"] for c in expected["citations"]]
+    assert all(set(c) == {"clause_id", "doc_title", "path", "text"} for c in payload["citations"])
+
+
+def test_bad_input_is_a_refusal_not_a_crash():
+    _, (message,) = run(answering.ActionAnswerQuestion(), "？？？")
+    assert message["custom"]["answerable"] is False and message["text"]
+
+
+def test_out_of_scope_refusal_gives_the_hotline_and_the_partner_referral():
+    _, (message,) = run(answering.ActionRefuseOutOfScope(), "今天天气怎么样")
+    assert "35912660" in message["text"] and "所在地市工信部门" in message["text"]
+    assert [c["clause_id"] for c in message["custom"]["citations"]] == ["talent.contact.p1", "partner.process.2"]
+
+
+@pytest.mark.parametrize("message, phones", [
+    ("落户服务的联系电话", {"86360913", "83112673"}),
+    ("子女入学找谁咨询", {"86365362", "86368205"}),
+    ("转人工", {"35912660"}),
+])
+def test_handoff_gives_the_topics_phone_numbers(message, phones):
+    _, (reply,) = run(answering.ActionHandoff(), message)
+    assert set(re.findall(r"\d{8,11}", reply["text"])) == phones
+
+
+def test_handoff_for_the_partner_programme_invents_no_number():
+    _, (reply,) = run(answering.ActionHandoff(), "合作伙伴申报找谁问")
+    assert "所在地市工信部门" in reply["text"] and not re.search(r"\d{7,}", reply["text"])
+    _, (reply,) = run(answering.ActionHandoff(), "转人工", active_form="partner_form")
+    assert "所在地市工信部门" in reply["text"] and not re.search(r"\d{7,}", reply["text"])

@@ -1,0 +1,247 @@
+"""The form actions on real trackers: exact events and messages, as the action server runs them.
+
+Trackers are built the way Rasa sends them: the events of the conversation so far, the latest
+message with its parse data, and the slots.
+"""
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import dialogue, forms
+from actions.dialogue import PARTNER, TALENT
+
+
+def tracker(text, intent="inform", slots=None, form=None, after_user=(), entities=()):
+    """A tracker whose latest user message is `text`; `after_user` names actions that ran
+    after it (e.g. an answer to a question before the form resumes)."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+              "entities": list(entities)}
+    events = [{"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest}]
+    events += [{"event": "action", "name": name} for name in after_user]
+    if form:
+        events.append({"event": "action", "name": form})
+    return Tracker("test-user", dict(slots or {}), latest, events, False, None,
+                   {"name": form} if form else {}, "action_listen")
+
+
+def run(action, track):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, track, {}))
+    return events, dispatcher.messages
+
+
+def texts(messages):
+    return [m.get("text") for m in messages]
+
+
+# --- validation: what a message fills, and what is asked next ------------------------------
+
+def test_first_message_with_every_fact_ends_the_talent_form():
+    events, messages = run(forms.ValidateTalentCardForm(),
+                           tracker("我是博士，在白云区注册的公司上班，能办什么卡？", "ask_talent_card",
+                                   form="talent_card_form"))
+    assert events == [SlotSet("talent_titles", ["gold.phd"]), SlotSet("employer_in_baiyun", True),
+                      SlotSet("requested_slot", None)]
+    assert messages == []
+
+
+def test_a_title_is_taken_and_the_employer_is_asked_next():
+    events, messages = run(forms.ValidateTalentCardForm(),
+                           tracker("我读完博了", slots={"requested_slot": "talent_titles"},
+                                   form="talent_card_form"))
+    assert events == [SlotSet("talent_titles", ["gold.phd"]),
+                      SlotSet("requested_slot", "employer_in_baiyun")]
+    assert messages == []
+
+
+def test_yes_answers_the_question_asked():
+    slots = {"requested_slot": "employer_in_baiyun", "talent_titles": ["gold.phd"]}
+    events, _ = run(forms.ValidateTalentCardForm(), tracker("是的", "affirm", slots, "talent_card_form"))
+    assert events == [SlotSet("employer_in_baiyun", True), SlotSet("requested_slot", None)]
+
+
+def test_no_title_leads_to_the_enterprise_questions_in_the_rules_order():
+    slots = {"requested_slot": "employer_in_baiyun", "talent_titles": []}
+    events, _ = run(forms.ValidateTalentCardForm(), tracker("对", "affirm", slots, "talent_card_form"))
+    assert events[-1] == SlotSet("requested_slot", "enterprise_head")
+    slots.update(employer_in_baiyun=True, enterprise_head=True, requested_slot="enterprise_head")
+    assert dialogue.next_question(TALENT, slots) == "district_tax_wan"
+
+
+def test_an_unreadable_answer_is_asked_again_with_an_example():
+    slots = {"requested_slot": "rd_team_size", "domain": "智能制造装备", "invention_patents": 7}
+    events, messages = run(forms.ValidatePartnerForm(),
+                           tracker("这个嘛，挺多的", "inform", slots, "partner_form"))
+    assert events == [SlotSet("unclear_answers", 1), SlotSet("requested_slot", "rd_team_size")]
+    assert texts(messages) == ["抱歉，我没能从您的回答中读出所需信息。请换个说法，例如：“研发团队30人”。"]
+
+
+def test_a_vague_amount_gets_a_follow_up_not_a_guess():
+    slots = {"requested_slot": "avg_revenue_wan", "domain": "智能制造装备", "invention_patents": 7,
+             "rd_team_size": 30}
+    events, messages = run(forms.ValidatePartnerForm(),
+                           tracker("近三年平均两千来万", "inform", slots, "partner_form"))
+    assert events == [SlotSet("unclear_answers", 1), SlotSet("requested_slot", "avg_revenue_wan")]
+    assert texts(messages) == ["您说的“两千来万”不是一个确切的数，评估需要具体数字。"
+                               "请给出准确的数，例如：“近三年平均营收2000万元”。"]
+
+
+def test_several_facts_in_one_message_in_any_order():
+    slots = {"requested_slot": "domain"}
+    message = "近三年平均主营业务收入两千万，研发团队三十人，做智能制造装备的，有七项发明专利"
+    events, messages = run(forms.ValidatePartnerForm(), tracker(message, "inform", slots, "partner_form"))
+    assert {e["name"]: e["value"] for e in events[:-1]} == {
+        "domain": "智能制造装备", "invention_patents": 7, "rd_team_size": 30, "avg_revenue_wan": 2000.0}
+    assert events[-1] == SlotSet("requested_slot", "partner_conditions")
+    assert messages == []
+
+
+def test_a_question_mid_form_is_left_to_the_rules():
+    slots = {"requested_slot": "talent_titles"}
+    events, messages = run(forms.ValidateTalentCardForm(),
+                           tracker("金卡有什么待遇", "ask_question", slots, "talent_card_form"))
+    assert events == [] and messages == []  # Rasa rejects the form; a rule answers
+
+
+def test_resuming_after_an_answer_does_not_read_the_question_again():
+    slots = {"requested_slot": "talent_titles"}
+    events, messages = run(forms.ValidateTalentCardForm(),
+                           tracker("博士后能办什么卡", "ask_question", slots, "talent_card_form",
+                                   after_user=["action_answer_question"]))
+    assert events == [SlotSet("requested_slot", "talent_titles")]
+    assert messages == []
+
+
+def test_not_knowing_a_figure_skips_it():
+    slots = {"requested_slot": "district_tax_wan", "talent_titles": [], "employer_in_baiyun": True,
+             "enterprise_head": True}
+    events, messages = run(forms.ValidateTalentCardForm(),
+                           tracker("不清楚", "unsure", slots, "talent_card_form"))
+    assert events == [SlotSet("skipped_facts", ["district_tax_wan"]),
+                      SlotSet("requested_slot", "hightech_revenue_wan")]
+    assert texts(messages) == ["好的，这一项先跳过。"]
+
+
+def test_a_negated_title_is_not_affirmed():
+    slots = {"requested_slot": "talent_titles"}
+    events, messages = run(forms.ValidateTalentCardForm(),
+                           tracker("我不是博士，我是双一流大学硕士", "inform", slots, "talent_card_form"))
+    assert events == [SlotSet("talent_titles", ["silver.masters"]),
+                      SlotSet("requested_slot", "employer_in_baiyun")]
+
+
+def test_an_ambiguous_title_gets_a_clarifying_question():
+    slots = {"requested_slot": "talent_titles"}
+    events, messages = run(forms.ValidateTalentCardForm(), tracker("我是劳模", "inform", slots, "talent_card_form"))
+    assert events == [SlotSet("unclear_answers", 1), SlotSet("requested_slot", "talent_titles")]
+    assert texts(messages) == ["请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"]
+
+
+def test_a_head_only_title_waits_for_being_the_head():
+    slots = {"requested_slot": "talent_titles"}
+    events, _ = run(forms.ValidateTalentCardForm(),
+                    tracker("我在国家级孵化器工作，单位在白云区", "inform", slots, "talent_card_form"))
+    assert SlotSet("talent_head_titles", ["diamond.national_incubator_head"]) in events
+    assert events[-1] == SlotSet("requested_slot", "enterprise_head")
+
+
+def test_numbered_conditions_answer():
+    slots = {"requested_slot": "partner_conditions", "domain": "智能制造装备", "invention_patents": 7,
+             "rd_team_size": 30, "avg_revenue_wan": 2000}
+    events, _ = run(forms.ValidatePartnerForm(), tracker("第2条不满足", "inform", slots, "partner_form"))
+    conditions = events[0]["value"]
+    assert conditions == {"basic.registered_in_guangdong": True, "basic.safety_record": False,
+                          "basic.good_credit": True, "equipment.own_brand_ip": True,
+                          "equipment.rd_institution": True}
+    assert events[-1] == SlotSet("requested_slot", "direct_qualifications")
+
+
+def test_direct_qualification_ends_the_partner_form():
+    events, _ = run(forms.ValidatePartnerForm(),
+                    tracker("我们是省级机器人骨干企业，能申请合作伙伴吗", "ask_partner", {}, "partner_form"))
+    assert events == [SlotSet("direct_qualifications", ["direct.robot_backbone"]),
+                      SlotSet("requested_slot", None)]
+
+
+# --- questions -------------------------------------------------------------------------------
+
+def test_fact_questions_use_the_rules_wording():
+    _, messages = run(forms.AskRdTeamSize(), tracker("x", slots={"domain": "智能制造装备"}))
+    assert messages[0]["text"] == "贵单位研发技术团队有多少人？"
+    assert messages[0]["custom"] == {"type": "question", "program": PARTNER, "slot": "rd_team_size"}
+
+
+def test_conditions_question_lists_the_open_conditions_verbatim():
+    slots = {"domain": "智能制造装备", "partner_conditions": {"basic.registered_in_guangdong": True}}
+    _, messages = run(forms.AskPartnerConditions(), tracker("x", slots=slots))
+    lines = messages[0]["text"].splitlines()
+    assert lines[1:] == ["1. 应具备有关法律法规、国家标准或行业标准规定的安全生产条件，近3年内未发生重大安全、环保、质量事故；",
+                         "2. 信用良好，未被列入失信被执行人，近3年内无不良信用记录，且无知识产权侵权行为；",
+                         "3. 智能制造装备产品拥有自主品牌及自主知识产权",
+                         "4. 企业设有或正在建设研发机构"]
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+def test_gold_card_decision_cites_its_clause_and_lists_ten_benefits():
+    slots = {"talent_titles": ["gold.phd"], "employer_in_baiyun": True}
+    events, messages = run(forms.DecideTalentCard(), tracker("是的", "affirm", slots))
+    text, payload = messages[0]["text"], messages[0]["custom"]
+    assert text.startswith("评估结果：您可以申领云聚英才金卡。")
+    assert "“具有国内外研究生学历并有博士以上学位的人员。”" in text
+    assert "（二）金卡 › 6" in text
+    benefits = ["落户服务", "一站式政务服务", "工商税务服务", "文化体育服务", "党建服务", "医疗保健服务",
+                "专属人才管家服务", "子女入学服务", "住房保障服务", "工会服务"]
+    assert all(f"）{b}" in text for b in benefits) and "定期体检服务" not in text
+    assert "35912660" in text
+    assert payload["outcome"] == "eligible" and payload["tier"] == "gold"
+    cited = [c["clause_id"] for c in payload["citations"]]
+    assert "talent.eligibility.gold.6" in cited
+    assert [c for c in cited if c.startswith("talent.benefits.")] == [f"talent.benefits.{n}" for n in range(1, 11)]
+    assert SlotSet("talent_titles", None) in events and SlotSet("requested_slot", None) in events
+
+
+def test_partner_decision_cites_conditions_and_review_items():
+    slots = {"domain": "智能制造装备", "invention_patents": 7, "rd_team_size": 30, "avg_revenue_wan": 2000,
+             "partner_conditions": {cid: True for cid in dialogue.condition_ids({"domain": "智能制造装备"})}}
+    _, messages = run(forms.DecidePartner(), tracker("都满足", "affirm", slots))
+    text, payload = messages[0]["text"], messages[0]["custom"]
+    assert text.startswith("评估结果：按您提供的情况，贵单位符合智能制造装备领域遴选加入的条件，可以申报。")
+    assert "“获得5项（含）以上智能装备领域核心发明专利”（所在领域核心发明专利7项，要求5项（含）以上）" in text
+    assert "以下条件由评审专家认定" in text and "技术水平处于国内领先地位" in text
+    assert payload["outcome"] == "eligible"
+    assert payload["review"] == ["partner.conditions.equipment.1", "partner.conditions.equipment.3"]
+
+
+def test_partner_not_eligible_names_the_unmet_condition():
+    slots = {"domain": "智能制造装备", "invention_patents": 3, "direct_qualifications": []}
+    _, messages = run(forms.DecidePartner(), tracker("没有", "deny", slots))
+    text = messages[0]["text"]
+    assert text.startswith("评估结果：按您提供的情况，贵单位暂不符合遴选加入的条件。")
+    assert "（所在领域核心发明专利3项，要求5项（含）以上）" in text
+    assert "所在地市工信部门" in text
+
+
+# --- getting in and out ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, form", [("我是博士", "talent_card_form"),
+                                        ("我们有7项发明专利，做智能装备的", "partner_form")])
+def test_facts_outside_a_form_start_the_matching_form(text, form):
+    events, messages = run(forms.RouteInform(), tracker(text))
+    assert events == [FollowupAction(form)] and messages == []
+
+
+def test_facts_that_fit_neither_programme_get_a_question_back():
+    events, messages = run(forms.RouteInform(), tracker("好的我知道了"))
+    assert events == [] and [m["response"] for m in messages] == ["utter_which_assessment"]
+
+
+def test_stopping_clears_every_assessment_slot():
+    events, messages = run(forms.StopAssessment(), tracker("算了", "stop", {"domain": "关键软件"}))
+    assert messages[0]["response"] == "utter_assessment_stopped"
+    assert SlotSet("domain", None) in events and SlotSet("talent_titles", None) in events
+
