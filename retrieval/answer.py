@@ -6,7 +6,10 @@ documents themselves list for the topic.
 """
 from __future__ import annotations
 
-from knowledge import clause_by_id
+import re
+
+from knowledge import clause_by_id, load_clauses
+from knowledge.parser import PATH_SEPARATOR
 from retrieval.normalize import normalize
 from retrieval.text_features import document_hint
 
@@ -47,15 +50,58 @@ def hotline_text(topic: str) -> tuple[str, list[dict]]:
     return "".join(lines), cited
 
 
+def parent_id(clause_id: str) -> str:
+    return clause_id.rsplit(".", 1)[0]
+
+
+# Questions about a whole list ("有哪些", "要什么材料", "申请条件") rather than one entry of it.
+LIST_QUESTION = re.compile(r"哪些|条件|材料|包括|清单|都有|有什么|流程|步骤|要求")
+
+
+def list_of(question: str, best: dict, hits: list[dict]) -> list[dict]:
+    """The whole list a numbered item belongs to, when the question is about the list.
+
+    "落户要带什么材料" is answered by all five 提供材料 items, not by the one that ranks first;
+    when other top hits are siblings of the best item, the answer quotes its whole list.
+    """
+    if best["text"].endswith("："):
+        # "申报单位需已取得以下资质条件之一：" introduces the items that follow it
+        container = parent_id(best["clause_id"])
+        items = [c for c in load_clauses()
+                 if parent_id(c["clause_id"]) == container and c["kind"] == "item"]
+        return [best] + items if items else [best]
+    if best["kind"] != "item" or not LIST_QUESTION.search(question):
+        return [best]
+    parent = parent_id(best["clause_id"])
+    family = [c for c in load_clauses() if parent_id(c["clause_id"]) == parent]
+    siblings = [c for c in family if c["kind"] == "item"]
+    intro = [c for c in family if c["kind"] == "intro"]
+    related = any(parent_id(hit["clause_id"]) == parent for hit in hits[1:5])
+    return intro + siblings if related and len(siblings) > 1 else [best]
+
+
+def quote(clauses: list[dict]) -> str:
+    first = clauses[0]
+    if len(clauses) == 1:
+        return f"根据《{first['doc_title']}》（{first['path']}）：“{first['text']}”"
+    if first["kind"] == "item":
+        section, lead = first["path"].rsplit(PATH_SEPARATOR, 1)[0], ""
+    else:
+        section, lead, clauses = first["path"], f"“{first['text']}”", clauses[1:]
+    items = "".join(f"{c['path'].rsplit(PATH_SEPARATOR, 1)[1]}．“{c['text']}”" for c in clauses)
+    return f"根据《{first['doc_title']}》（{section}）：{lead}{items}"
+
+
 def compose(result: dict) -> dict:
     """Turn a search result (contract section 2) into {answer, answerable, citations}."""
     question, hits = result["question"], result["hits"]
     if result["answerable"] and hits:
         best = clause_by_id(hits[0]["clause_id"])
-        answer = (f"根据《{best['doc_title']}》（{best['path']}）：“{best['text']}”"
-                  + contact_line(best))
-        return {"answer": answer, "answerable": True,
-                "citations": [citation(clause_by_id(hit["clause_id"])) for hit in hits[:3]]}
+        quoted = list_of(question, best, hits)
+        cited = quoted + [clause_by_id(hit["clause_id"]) for hit in hits[1:3]]
+        unique = list({c["clause_id"]: c for c in cited}.values())
+        return {"answer": quote(quoted) + contact_line(best), "answerable": True,
+                "citations": [citation(clause) for clause in unique]}
     hotline, cited = hotline_text(topic_of(question))
     answer = ("抱歉，《白云区云聚英才卡申领及服务指南》和《广东省智能制造生态合作伙伴（2024年）申报指南》"
               "中没有能回答这个问题的条款，我不能替文件作答。" + hotline)

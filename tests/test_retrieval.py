@@ -93,3 +93,16 @@ def test_dev_set_quality_floors(searcher):
     assert fusion.refused >= 0.75
     assert fusion.accepted >= 0.95
     assert fusion.recall_at_1 > max(bm25.recall_at_1, dense.recall_at_1)
+
+
+def test_a_question_about_a_list_is_answered_with_the_whole_list():
+    result = ask("落户要带什么材料")
+    quoted = [c["clause_id"] for c in result["citations"]]
+    assert [f"talent.service.1.materials.{n}" for n in range(1, 6)] == quoted[:5]
+    assert "1．“白云区云聚英才卡。”" in result["answer"] and "5．“随迁家属材料。”" in result["answer"]
+
+
+def test_an_introducing_clause_brings_the_items_it_introduces():
+    result = ask("直接认定需要具备哪些资质")
+    assert result["citations"][0]["clause_id"] == "partner.apply.direct.p1"
+    assert "9．“智能制造领域省级及以上制造业创新中心。”" in result["answer"]
