@@ -1,0 +1,187 @@
+"""Whole conversations over Rasa's REST channel, with Rasa and the action server running
+(the `stack` fixture of tests/conftest.py starts them as `make run` does, or reuses them).
+
+The acceptance conversations of issue 4, and variations of the same kind: paraphrases, facts
+in another order or several in one message, yes/no answers, a question or a stop mid-form.
+"""
+import json
+import re
+import sqlite3
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.stack
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_BENEFITS = ["落户服务", "一站式政务服务", "工商税务服务", "文化体育服务", "党建服务", "医疗保健服务",
+                 "专属人才管家服务", "子女入学服务", "住房保障服务", "工会服务"]
+
+
+class Chat:
+    """One conversation (its own sender id) with the running Rasa."""
+
+    def __init__(self, rasa_url: str):
+        self.url = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+        self.sender = "test-" + uuid.uuid4().hex[:12]
+
+    def say(self, message: str) -> list:
+        body = json.dumps({"sender": self.sender, "message": message}).encode()
+        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+
+    def text(self, message: str) -> str:
+        """The bot's readable replies to `message`, joined."""
+        return "\n".join(m["text"] for m in self.say(message) if "text" in m)
+
+    def run(self, *messages: str) -> list:
+        """Says each message in turn; returns the replies to the last one."""
+        for message in messages[:-1]:
+            self.say(message)
+        return self.say(messages[-1])
+
+
+def texts(replies):
+    return "\n".join(r["text"] for r in replies if "text" in r)
+
+
+def decision(replies):
+    payloads = [r["custom"] for r in replies if r.get("custom", {}).get("type") == "decision"]
+    assert len(payloads) == 1, replies
+    return payloads[0]
+
+
+@pytest.fixture
+def chat(stack):
+    return Chat(stack.settings.rasa_url)
+
+
+def assert_gold_card(replies):
+    text, payload = texts(replies), decision(replies)
+    assert payload["tier"] == "gold" and "云聚英才金卡" in text
+    assert "具有国内外研究生学历并有博士以上学位的人员。" in text
+    assert all(benefit in text for benefit in GOLD_BENEFITS) and "定期体检服务" not in text
+    cited = [c["clause_id"] for c in payload["citations"]]
+    assert "talent.eligibility.gold.6" in cited
+    assert [c for c in cited if c.startswith("talent.benefits.")] == [f"talent.benefits.{n}" for n in range(1, 11)]
+
+
+# --- acceptance 1: a doctorate at a company registered in 白云区 -----------------------------
+
+@pytest.mark.parametrize("messages", [
+    ("我是博士，在白云区注册的公司上班，能办什么卡？",),
+    ("我想申请云聚英才卡", "我有博士学位", "是的，公司在白云区注册"),
+    ("我能办英才卡吗", "读完博了", "对"),
+    ("你好", "帮我看看能办哪种人才卡", "博士毕业，单位在白云区"),
+    ("我在白云区一家企业工作，想看看能不能办英才卡", "我是博士"),
+])
+def test_doctorate_in_baiyun_gets_the_gold_card(chat, messages):
+    assert_gold_card(chat.run(*messages))
+
+
+def test_the_form_asks_for_the_employer_after_the_title(chat):
+    reply = chat.text("我想办英才卡")
+    assert "学历学位" in reply
+    assert "白云区注册或纳税" in chat.text("我是博士")
+
+
+def test_an_employer_elsewhere_is_not_eligible_and_gets_the_hotline(chat):
+    replies = chat.run("我是博士，能办英才卡吗", "不是，公司在天河区")
+    assert decision(replies)["outcome"] == "not_eligible"
+    assert "35912660" in texts(replies)
+
+
+# --- acceptance 2: an equipment maker with the figures and the basic conditions ------------
+
+@pytest.mark.parametrize("messages", [
+    ("我们公司能申请智能制造生态合作伙伴吗", "我们是做智能制造装备的", "有七项发明专利", "研发团队三十人",
+     "近三年平均营收两千万", "都满足"),
+    ("我们企业想申报合作伙伴，帮我看看", "智能装备领域",
+     "发明专利7项，研发人员30个，近三年平均主营业务收入2000万元", "是的，都符合"),
+    ("我们是智能制造装备企业，有七项发明专利，研发团队三十人，近三年平均主营业务收入两千万，能申请合作伙伴吗",
+     "这些条件我们都满足"),
+    ("我们公司能申请合作伙伴吗", "近三年平均营收两千万，有七项发明专利", "装备", "三十个研发人员", "对，都满足"),
+])
+def test_equipment_maker_is_eligible_with_cited_conditions_and_review_items(chat, messages):
+    replies = chat.run(*messages)
+    payload, text = decision(replies), texts(replies)
+    assert payload["outcome"] == "eligible" and payload["domain"] == "智能制造装备"
+    cited = {c["clause_id"] for c in payload["citations"]}
+    assert {"partner.apply.selection.1", "partner.apply.selection.2", "partner.apply.selection.3",
+            "partner.conditions.equipment.1", "partner.conditions.equipment.2",
+            "partner.conditions.equipment.3"} <= cited
+    assert "所在领域核心发明专利7项" in text and "研发技术团队30人" in text and "2000万元" in text
+    assert payload["review"] and "由评审专家认定" in text and "技术水平处于国内领先地位" in text
+
+
+def test_conditions_are_asked_after_the_figures_and_one_can_be_refused(chat):
+    reply = chat.text("我们是智能制造装备企业，有七项发明专利，研发团队三十人，近三年平均主营业务收入两千万，能申请合作伙伴吗")
+    assert "1. 在广东省内依法注册" in reply and "5. 企业设有或正在建设研发机构" in reply
+    replies = chat.run("第2条不满足", "没有")
+    payload = decision(replies)
+    assert payload["outcome"] == "not_eligible"
+    assert "近3年内未发生重大安全、环保、质量事故" in texts(replies)
+
+
+def test_a_vague_amount_is_asked_again(chat):
+    chat.run("我们公司能申请合作伙伴吗", "智能制造装备", "7项发明专利", "研发30人")
+    reply = chat.text("近三年平均两千来万")
+    assert "两千来万" in reply and "具体数字" in reply
+    assert "近三年平均主营业务收入" in reply  # the same question again
+
+
+# --- acceptance 3: a question the documents do not settle ----------------------------------
+
+def test_revocation_question_is_refused_with_a_phone_number_or_referral(chat):
+    replies = chat.say("合作伙伴称号会被撤销吗")
+    answer = [r for r in replies if r.get("custom", {}).get("type") == "answer"]
+    assert answer and answer[0]["custom"]["answerable"] is False, texts(replies)
+    assert re.search(r"\d{8}", texts(replies)) or "所在地市工信部门" in texts(replies)
+
+
+def test_out_of_scope_is_refused_with_the_hotline(chat):
+    text = chat.text("今天天气怎么样")
+    assert "不在我掌握的政策文件范围内" in text and "35912660" in text
+
+
+# --- questions, interruptions, leaving ------------------------------------------------------
+
+def test_a_question_is_answered_with_a_cited_clause(chat):
+    replies = chat.say("钻石卡能享受哪些待遇")
+    (payload,) = [r["custom"] for r in replies if "custom" in r]
+    assert payload["answerable"] and payload["citations"][0]["clause_id"].startswith("talent.benefits")
+    assert "《白云区云聚英才卡申领及服务指南》" in texts(replies)
+
+
+def test_a_question_mid_form_is_answered_and_the_form_resumes(chat):
+    chat.say("我想办英才卡")
+    replies = chat.say("申领英才卡要准备什么材料")
+    assert any(r.get("custom", {}).get("type") == "answer" for r in replies)
+    assert "学历学位" in texts(replies)  # the pending question, asked again
+    assert_gold_card(chat.run("我是博士", "单位在白云区"))
+
+
+def test_stop_mid_form(chat):
+    chat.say("我们公司能申请合作伙伴吗")
+    assert "已停止本次评估" in chat.text("算了，不问了")
+    assert "有七项发明专利" not in chat.text("你好")
+
+
+def test_switch_topic_mid_form(chat):
+    chat.say("我想办英才卡")
+    assert "申报哪个领域" in chat.text("我们公司能申请智能制造生态合作伙伴吗")
+
+
+def test_handoff_gives_the_topics_phone(chat):
+    assert "86360913" in chat.text("落户服务的联系电话是多少")
+
+
+def test_conversations_are_kept_in_the_sql_store(chat):
+    chat.say("你好")
+    database = ROOT / "data" / "rasa_tracker.db"
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("select count(*) from events where sender_id = ?", (chat.sender,)).fetchone()
+    assert rows[0] > 0
