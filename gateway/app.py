@@ -31,6 +31,7 @@ from gateway.wechat import WeChatEndpoint, WeChatRequestError, wechat_router
 log = logging.getLogger("gateway")
 # uvicorn configures only its own loggers; give the gateway's a format with the time.
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+logging.getLogger("httpx2").setLevel(logging.WARNING)  # one line per relayed request is noise
 STATIC = Path(__file__).resolve().parent / "static"
 
 ERRORS = {
@@ -168,7 +169,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
              responses={503: {"model": Health, "description": "a service is not ready"}},
              summary="200 when the gateway (index loaded), Rasa and the action server answer")
     async def healthz():
-        services = {"gateway": "ok" if knowledge.ready() else "loading the index"}
+        if knowledge.retry_due():
+            app.state.warm_up = asyncio.create_task(asyncio.to_thread(knowledge.warm_up))
+        services = {"gateway": knowledge.status()}
         services.update(await rasa.health())
         healthy = all(state == "ok" for state in services.values())
         body = {"status": "ok" if healthy else "unavailable", "services": services}

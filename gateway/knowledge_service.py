@@ -10,28 +10,48 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 
 log = logging.getLogger("gateway.knowledge")
 
 PROGRAMS = {"talent-card": "白云区云聚英才卡", "partner": "广东省智能制造生态合作伙伴"}
 
 _slots = threading.BoundedSemaphore(int(os.environ.get("ASK_CONCURRENCY", "1")))
-_ready = threading.Event()
+_warming = threading.Lock()
+_state = {"status": "loading the index", "failed_at": None}
+RETRY_AFTER_S = 10.0
+
+
+def status() -> str:
+    """'ok' once retrieval answers; otherwise what it is doing or why it failed."""
+    return _state["status"]
 
 
 def ready() -> bool:
-    return _ready.is_set()
+    return _state["status"] == "ok"
+
+
+def retry_due() -> bool:
+    """A failed load is tried again (the index may have been rebuilt meanwhile)."""
+    failed_at = _state["failed_at"]
+    return failed_at is not None and time.monotonic() - failed_at > RETRY_AFTER_S
 
 
 def warm_up() -> None:
     """Load the index and the model (and jieba's dictionary) before the first user does."""
+    if not _warming.acquire(blocking=False):
+        return  # another thread is loading it
     try:
         answer("云聚英才卡怎么申领")
         search("云聚英才卡怎么申领", k=1)
-        _ready.set()
+        _state.update(status="ok", failed_at=None)
         log.info("retrieval ready")
-    except Exception:  # noqa: BLE001 - reported through /healthz, never to a user
+    except Exception as exc:  # noqa: BLE001 - reported through /healthz, never to a user
+        _state.update(status=f"index failed to load ({type(exc).__name__}: {exc}); retrying",
+                      failed_at=time.monotonic())
         log.exception("retrieval failed to load")
+    finally:
+        _warming.release()
 
 
 def answer(question: str) -> dict:

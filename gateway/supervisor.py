@@ -178,6 +178,15 @@ class Stack:
     def stack_healthy(self) -> bool:
         return http_ok(f"{self.gateway_url}/healthz", timeout=self.settings.health_timeout_s + 3)
 
+    def health_report(self) -> str:
+        try:
+            with urllib.request.urlopen(f"{self.gateway_url}/healthz", timeout=10) as response:
+                return response.read().decode()
+        except urllib.error.HTTPError as exc:  # 503 carries the services' states
+            return exc.read().decode(errors="replace")
+        except (urllib.error.URLError, OSError) as exc:
+            return f"no answer ({exc})"
+
     def check_prerequisites(self) -> None:
         missing = [path for path in (ROOT / ".venv" / "bin" / "python",
                                      ROOT / ".venv-rasa" / "bin" / "rasa") if not path.exists()]
@@ -228,7 +237,8 @@ class Stack:
             elapsed = time.monotonic() - began
             if elapsed > timeout:
                 names = ", ".join(s.name for s in pending) or "/healthz"
-                raise StackError(f"not healthy after {timeout:.0f} s: {names}")
+                raise StackError(f"not healthy after {timeout:.0f} s: {names}\n"
+                                 f"/healthz says: {self.health_report()}")
             if elapsed - last_report >= 10:
                 last_report = elapsed
                 waiting = ", ".join(s.name for s in pending) or "/healthz"

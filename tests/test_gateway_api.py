@@ -64,10 +64,10 @@ def test_ask_quotes_the_clause_verbatim(client):
     assert any(c["clause_id"] == "talent.eligibility.gold.6" for c in body["citations"])
 
 
-def test_ask_outside_the_documents_is_refused_with_a_hotline(client):
-    body = client.post("/api/ask", json={"question": "合作伙伴称号会被撤销吗"}).json()
+def test_ask_outside_the_documents_is_refused_with_the_hotline(client):
+    body = client.post("/api/ask", json={"question": "公积金贷款利率是多少"}).json()
     assert body["answerable"] is False
-    assert "35912660" in body["answer"] or "电话" in body["answer"]
+    assert "35912660" in body["answer"]
 
 
 @pytest.mark.parametrize("payload, fragment", [

@@ -58,7 +58,7 @@ def test_unknown_conversation_has_an_empty_history(http):
     assert response.status_code == 200 and response.json() == []
 
 
-def test_out_of_scope_question_is_refused_with_the_hotline(http):
-    replies = chat(http, f"test-{uuid.uuid4().hex[:12]}", "合作伙伴称号会被撤销吗")
+def test_a_question_outside_the_documents_is_refused_with_the_hotline(http):
+    replies = chat(http, f"test-{uuid.uuid4().hex[:12]}", "公积金贷款利率是多少")
     text = "\n".join(r.get("text") or "" for r in replies)
-    assert "电话" in text or "35912660" in text, text
+    assert "35912660" in text, text
