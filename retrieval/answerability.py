@@ -7,7 +7,8 @@ three other things do:
 - whether the best clause holds the kind of answer asked for (a duration for 几年, an amount for
   多少钱, a place for 在哪, a number for 电话);
 - whether the question resembles the tuning questions the documents answer or those they do not
-  (nearest neighbours in embedding space).
+  (nearest neighbours in embedding space, and a linear classifier over the question embedding:
+  "how long is it valid", "can it be revoked", small talk have a recognisable shape).
 A logistic regression over these is fitted at index build time on tuning questions kept apart
 from the dev set, so that swapping the embedding model refits it to the new score scale.
 """
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 TUNING_FILE = Path(__file__).resolve().parent / "tuning_questions.yml"
 MODEL_FILE, NEIGHBOURS_FILE = "answerability-{mode}.json", "answerability-{mode}.npz"
 FEATURES = ("top_probability", "top_score", "dense_top", "coverage_top1", "coverage_top3", "unknown_share",
-            "bm25_top", "max_uncovered", "answer_type_missing", "neighbours")
+            "bm25_top", "max_uncovered", "answer_type_missing", "neighbours", "question_style")
 # Share of answerable tuning questions that must be accepted; the threshold is set to keep it.
 TARGET_ACCEPTED = 0.97
 NEIGHBOURS = 3
@@ -73,17 +74,20 @@ class Answerability:
     """Logistic regression over `FEATURES`, with a threshold chosen for recall of answerables."""
 
     def __init__(self, mean, scale, weights, bias, threshold, answerable_vectors,
-                 unanswerable_vectors, fingerprint=""):
+                 unanswerable_vectors, style_weights, style_bias, fingerprint=""):
         self.mean, self.scale = np.asarray(mean), np.asarray(scale)
         self.weights, self.bias = np.asarray(weights), float(bias)
         self.threshold, self.fingerprint = float(threshold), fingerprint
         self.answerable_vectors = np.asarray(answerable_vectors, dtype=np.float32)
         self.unanswerable_vectors = np.asarray(unanswerable_vectors, dtype=np.float32)
+        self.style_weights = np.asarray(style_weights, dtype=np.float32)
+        self.style_bias = float(style_bias)
 
     def features(self, searcher: "Searcher", ranking: "Ranking") -> np.ndarray:
-        neighbours = neighbour_score(ranking.query_vector, self.answerable_vectors,
-                                     self.unanswerable_vectors)
-        return np.array(lexical_features(searcher, ranking) + [neighbours])
+        vector = ranking.query_vector
+        neighbours = neighbour_score(vector, self.answerable_vectors, self.unanswerable_vectors)
+        style = float(vector @ self.style_weights + self.style_bias)
+        return np.array(lexical_features(searcher, ranking) + [neighbours, style])
 
     def probability(self, x: np.ndarray) -> float:
         z = float(((x - self.mean) / self.scale) @ self.weights + self.bias)
@@ -96,11 +100,18 @@ class Answerability:
     @classmethod
     def fit(cls, searcher: "Searcher", mode: str = "fusion", fingerprint: str = "") -> "Answerability":
         from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
         answerable, unanswerable = load_tuning_questions()
         rankings = [searcher.rank(q, mode) for q in answerable + unanswerable]
         vectors = np.array([r.query_vector for r in rankings])
         labels = np.array([1] * len(answerable) + [0] * len(unanswerable))
+        # The style classifier's score for a tuning question comes from a model that did not
+        # see it (5-fold), so the final model does not learn to trust an overfitted feature.
+        style = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000)
+        held_out_style = cross_val_predict(style, vectors, labels, method="decision_function",
+                                           cv=StratifiedKFold(5, shuffle=True, random_state=0))
+        style.fit(vectors, labels)
         samples = []
         for i, ranking in enumerate(rankings):
             # a tuning question must not be its own neighbour
@@ -108,13 +119,14 @@ class Answerability:
             others[i] = False
             neighbours = neighbour_score(vectors[i], vectors[others & (labels == 1)],
                                          vectors[others & (labels == 0)])
-            samples.append(lexical_features(searcher, ranking) + [neighbours])
+            samples.append(lexical_features(searcher, ranking) + [neighbours, held_out_style[i]])
         samples = np.array(samples)
         mean, scale = samples.mean(axis=0), samples.std(axis=0) + 1e-9
         model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
         model.fit((samples - mean) / scale, labels)
         fitted = cls(mean, scale, model.coef_[0], model.intercept_[0], 0.5,
-                     vectors[labels == 1], vectors[labels == 0], fingerprint)
+                     vectors[labels == 1], vectors[labels == 0], style.coef_[0],
+                     style.intercept_[0], fingerprint)
         # The highest threshold (most refusals) that still accepts TARGET_ACCEPTED of the
         # answerable tuning questions.
         accepted = np.sort([fitted.probability(x) for x in samples[labels == 1]])
@@ -132,11 +144,12 @@ class Answerability:
                 vectors = np.load(vectors_path)
                 return cls(saved["mean"], saved["scale"], saved["weights"], saved["bias"],
                            saved["threshold"], vectors["answerable"], vectors["unanswerable"],
-                           fingerprint)
+                           vectors["style_weights"], float(vectors["style_bias"]), fingerprint)
         fitted = cls.fit(searcher, mode, fingerprint)
         model_path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(vectors_path, answerable=fitted.answerable_vectors,
-                 unanswerable=fitted.unanswerable_vectors)
+                 unanswerable=fitted.unanswerable_vectors, style_weights=fitted.style_weights,
+                 style_bias=np.array(fitted.style_bias))
         model_path.write_text(json.dumps(fitted.to_json(), ensure_ascii=False, indent=1),
                               encoding="utf-8")
         return fitted
