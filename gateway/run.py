@@ -9,10 +9,11 @@ import sys
 import time
 
 from gateway.settings import DEV_WECHAT_TOKEN, Settings
-from gateway.supervisor import Stack, StackError, main_loop
+from gateway.supervisor import Stack, StackError, main_loop, stop_on_signals
 
 
 def main() -> int:
+    stop_on_signals()
     settings = Settings.from_env()
     stack = Stack(settings, progress=lambda line: print(line, flush=True))
     print("starting the assistant (action server, Rasa, gateway) …", flush=True)

@@ -253,12 +253,19 @@ class Stack:
                 service.stop()
 
 
-def main_loop(stack: Stack) -> None:
-    """Block until Ctrl-C / SIGTERM or until a child dies, then stop everything."""
+def stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM both raise KeyboardInterrupt, which stops the stack.
+    SIGINT is set explicitly: when whoever started us ignored it (a shell's background job,
+    some CI runners), Python would leave it ignored."""
     def on_term(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def main_loop(stack: Stack) -> None:
+    """Block until Ctrl-C / SIGTERM or until a child dies, then stop everything."""
     try:
         while True:
             for service in stack.services:
@@ -269,6 +276,6 @@ def main_loop(stack: Stack) -> None:
                     raise SystemExit(1)
             time.sleep(1)
     except KeyboardInterrupt:
-        print("\nstopping …")
+        print("\nstopping …", flush=True)
     finally:
         stack.stop()
