@@ -20,6 +20,18 @@ def citations_in(custom: Any) -> list[dict]:
     return found
 
 
+def yes_no_question(custom: Any) -> bool:
+    """A form question ({type: question, program, slot}) about a yes/no fact."""
+    if not (isinstance(custom, dict) and custom.get("type") == "question"):
+        return False
+    try:
+        from rules import fact_specs
+
+        return fact_specs(custom.get("program")).get(custom.get("slot"), {}).get("type") == "bool"
+    except Exception:  # noqa: BLE001 - an unknown programme just gets no hint
+        return False
+
+
 def replies_as_text(replies: list[dict]) -> str:
     """One message: the bot's texts, the choices it offers, and the source of each citation
     (the clause text too, unless the answer already quotes it)."""
@@ -32,6 +44,8 @@ def replies_as_text(replies: list[dict]) -> str:
                    if isinstance(b, dict) and isinstance(b.get("title"), str)]
         if buttons:
             parts.append("可直接回复：" + " / ".join(buttons))
+        elif yes_no_question(reply.get("custom")):
+            parts.append("可直接回复：是 / 否")
         for clause in citations_in(reply.get("custom")):
             source = f"出处：《{clause.get('doc_title', '')}》{clause.get('path', '')}"
             quoted = clause.get("text") or ""

@@ -42,6 +42,14 @@ def test_wechat_text_names_the_source_and_quotes_only_what_is_not_quoted_yet():
     choices = replies_as_text([{"text": "您是哪类？", "buttons": [
         {"title": "是", "payload": "/affirm"}, {"title": "否", "payload": "/deny"}]}])
     assert choices.endswith("可直接回复：是 / 否")
+    form = replies_as_text([{"text": "您是所在企业的主要负责人吗？"},
+                            {"custom": {"type": "question", "program": "talent-card",
+                                        "slot": "enterprise_head"}}])
+    assert form.endswith("可直接回复：是 / 否")
+    amount = replies_as_text([{"text": "区库年税收是多少万元？"},
+                              {"custom": {"type": "question", "program": "talent-card",
+                                          "slot": "district_tax_wan"}}])
+    assert "可直接回复" not in amount
 
 
 def test_truncation_keeps_whole_characters_within_the_byte_limit():

@@ -9,6 +9,8 @@
   var STARTERS = [
     "我能申领哪种云聚英才卡？",
     "钻石卡有哪些待遇？",
+    "金卡的申领条件是什么？",
+    "银卡的申领条件是什么？",
     "英才卡怎么申领？",
     "我们公司能申报智能制造生态合作伙伴吗？"
   ];
@@ -144,10 +146,39 @@
       });
       turn.appendChild(more);
     }
-    if (reply.buttons && reply.buttons.length) turn.appendChild(quickReplies(reply.buttons, live));
+    var hasButtons = reply.buttons && reply.buttons.length;
+    if (hasButtons) turn.appendChild(quickReplies(reply.buttons, live));
     if (turn.childNodes.length) log.appendChild(turn);
+    if (!hasButtons && live) offerAnswers(reply.custom, turn);
     scrollToEnd();
   }
+
+  /* A form question comes with {type: "question", program, slot}: for a yes/no fact or a
+   * fact with fixed choices (the eight domains…), offer them as quick replies. */
+  var factSpecs = {};
+  function specsOf(program) {
+    if (!factSpecs[program]) {
+      factSpecs[program] = fetch("/api/programs/" + encodeURIComponent(program) + "/facts")
+        .then(function (response) { return response.ok ? response.json() : { facts: [] }; })
+        .catch(function () { return { facts: [] }; });
+    }
+    return factSpecs[program];
+  }
+
+  function offerAnswers(custom, turn) {
+    if (!custom || custom.type !== "question" || !custom.program || !custom.slot) return;
+    var last = log.lastElementChild;
+    specsOf(custom.program).then(function (body) {
+      var spec = (body.facts || []).filter(function (f) { return f.name === custom.slot; })[0];
+      if (!spec || (spec.type !== "bool" && spec.type !== "choice")) return;
+      if (log.lastElementChild !== last) return;  // the conversation has moved on meanwhile
+      if (!log.contains(turn)) log.appendChild(turn);
+      var answers = spec.type === "bool" ? ["是", "否"] : spec.choices;
+      turn.appendChild(quickReplies(answers.map(function (a) { return { title: a, payload: a }; }), true));
+      scrollToEnd();
+    });
+  }
+
 
   function welcome() {
     addBot({

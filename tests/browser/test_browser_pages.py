@@ -79,6 +79,21 @@ def test_widget_quick_reply_sends_its_payload(page):
     assert page.locator(".msg.system").count() == 0  # no error shown
 
 
+def test_widget_offers_the_choices_of_a_form_question(page):
+    page.goto("/")
+    page.get_by_role("button", name="新对话").click()
+    page.get_by_label("输入您的问题").fill("我们公司想申报智能制造生态合作伙伴")
+    page.keyboard.press("Enter")
+    live = page.locator(".bot-turn .quick button:enabled")
+    live.first.wait_for()  # 是/否, or the eight domains, from the facts of the rules API
+    choices = live.all_inner_texts()
+    assert choices == ["是", "否"] or "智能制造装备" in choices, choices
+    turns = page.locator(".bot-turn").count()
+    live.first.click()
+    page.wait_for_function(f"document.querySelectorAll('.bot-turn').length > {turns}")
+    assert page.locator(".msg.system").count() == 0
+
+
 def test_console_finds_highlights_and_copies_a_clause(page):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/console")
