@@ -7,6 +7,7 @@ documents themselves list for the topic.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from knowledge import clause_by_id, load_clauses
 from knowledge.parser import PATH_SEPARATOR
@@ -58,26 +59,33 @@ def parent_id(clause_id: str) -> str:
 LIST_QUESTION = re.compile(r"哪些|条件|材料|包括|清单|都有|有什么|流程|步骤|要求")
 
 
-def list_of(question: str, best: dict, hits: list[dict]) -> list[dict]:
-    """The whole list a numbered item belongs to, when the question is about the list.
+def list_of(question: str, best: dict, hits: list[dict]) -> list[list[dict]]:
+    """What to quote, as groups of clauses that stand together in the document.
 
-    "落户要带什么材料" is answered by all five 提供材料 items, not by the one that ranks first;
-    when other top hits are siblings of the best item, the answer quotes its whole list.
+    "落户要带什么材料" is answered by all five 提供材料 items, not by the one clause that ranks
+    first; so for a question about a list, when several top hits are items of one list, the
+    whole list is quoted (after the best clause, if that is not one of its items).
     """
+    clauses = load_clauses()
     if best["text"].endswith("："):
         # "申报单位需已取得以下资质条件之一：" introduces the items that follow it
         container = parent_id(best["clause_id"])
-        items = [c for c in load_clauses()
-                 if parent_id(c["clause_id"]) == container and c["kind"] == "item"]
-        return [best] + items if items else [best]
-    if best["kind"] != "item" or not LIST_QUESTION.search(question):
-        return [best]
-    parent = parent_id(best["clause_id"])
-    family = [c for c in load_clauses() if parent_id(c["clause_id"]) == parent]
-    siblings = [c for c in family if c["kind"] == "item"]
-    intro = [c for c in family if c["kind"] == "intro"]
-    related = any(parent_id(hit["clause_id"]) == parent for hit in hits[1:5])
-    return intro + siblings if related and len(siblings) > 1 else [best]
+        return [[best] + [c for c in clauses
+                          if parent_id(c["clause_id"]) == container and c["kind"] == "item"]]
+    if not LIST_QUESTION.search(question):
+        return [[best]]
+    items = [clause_by_id(hit["clause_id"]) for hit in hits[:5]]
+    parents = Counter(parent_id(c["clause_id"]) for c in items if c["kind"] == "item")
+    if not parents:
+        return [[best]]
+    parent, count = parents.most_common(1)[0]
+    if count < 2:
+        return [[best]]
+    family = [c for c in clauses if parent_id(c["clause_id"]) == parent]
+    listed = [c for c in family if c["kind"] == "intro"] + [c for c in family if c["kind"] == "item"]
+    if best["kind"] == "item" and parent_id(best["clause_id"]) == parent:
+        return [listed]
+    return [[best], listed]
 
 
 def quote(clauses: list[dict]) -> str:
@@ -97,10 +105,12 @@ def compose(result: dict) -> dict:
     question, hits = result["question"], result["hits"]
     if result["answerable"] and hits:
         best = clause_by_id(hits[0]["clause_id"])
-        quoted = list_of(question, best, hits)
-        cited = quoted + [clause_by_id(hit["clause_id"]) for hit in hits[1:3]]
+        groups = list_of(question, best, hits)
+        cited = [c for group in groups for c in group]
+        cited += [clause_by_id(hit["clause_id"]) for hit in hits[1:3]]
         unique = list({c["clause_id"]: c for c in cited}.values())
-        return {"answer": quote(quoted) + contact_line(best), "answerable": True,
+        answer = "另，".join(quote(group) for group in groups) + contact_line(best)
+        return {"answer": answer, "answerable": True,
                 "citations": [citation(clause) for clause in unique]}
     hotline, cited = hotline_text(topic_of(question))
     answer = ("抱歉，《白云区云聚英才卡申领及服务指南》和《广东省智能制造生态合作伙伴（2024年）申报指南》"
