@@ -13,9 +13,11 @@ import threading
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
+from actions.forms import own_case
 # Bound now, while `retrieval` is only its light __init__: once the submodule retrieval.search
 # is imported, the package attribute of that name is the module, not this function.
 from retrieval import search as retrieval_search
@@ -53,13 +55,17 @@ def answer(question: str) -> Dict[str, Any]:
 
 
 class ActionAnswerQuestion(Action):
-    """Answers by quoting the best clause; refuses with the hotline when nothing answers."""
+    """Answers by quoting the best clause; refuses with the hotline when nothing answers.
+    A question about the asker's own case ("我是博士，能办什么卡") starts the assessment."""
 
     def name(self) -> Text:
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        form = own_case(tracker)
+        if form:
+            return [FollowupAction(form)]  # the person's own case: assess it instead
         question = tracker.latest_message.get("text") or ""
         result = answer(question)
         dispatcher.utter_message(text=result["answer"], json_message=replies.answer_payload(result))

@@ -91,7 +91,10 @@ def talent_criteria(slots: dict) -> List[str]:
 def next_talent_question(slots: dict) -> Optional[str]:
     skipped = _skipped(slots)
     if slots.get("talent_titles") is None and "talent_titles" not in skipped:
-        return "talent_titles"
+        # Titles first, unless the facts given already establish a card (an enterprise head
+        # with a qualifying tax figure): as everywhere, the first card established ends it.
+        if decide_talent(slots)["outcome"] != "eligible":
+            return "talent_titles"
     if slots.get("talent_head_titles") and slots.get("enterprise_head") is None \
             and "enterprise_head" not in skipped:
         return "enterprise_head"

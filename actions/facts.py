@@ -69,12 +69,17 @@ class Reading:
 
 # --- small helpers ------------------------------------------------------------------------
 
+_LEADING_YES = re.compile(r"^(是的?|对的?|有的?|嗯+|没错|当然|确实|符合|满足)[，,。.！!\s]")
+_LEADING_NO = re.compile(r"^(不是|没有|否|不对|不符合|不满足)[，,。.！!\s]")
+
+
 def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
-    """A bare yes/no answer: the classifier's affirm/deny, or the words themselves."""
+    """A yes/no answer: the words themselves, alone or leading the message ("是的，在白云区"),
+    else the classifier's affirm/deny."""
     stripped = re.sub(r"[\s，,。.!！?？~～]", "", text)
-    if _YES.match(stripped):
+    if _YES.match(stripped) or _LEADING_YES.match(text.strip()):
         return True
-    if _NO.match(stripped):
+    if _NO.match(stripped) or _LEADING_NO.match(text.strip()):
         return False
     if intent in AFFIRM_INTENTS:
         return True
@@ -264,7 +269,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     elif requested == "talent_titles":
         reading.clarify += [q for word, q in TITLE_CLARIFICATIONS if word in rest][:1]
 
-    employer = _read_employer(rest)
+    employer = _read_employer(rest, requested == "employer_in_baiyun")
     if employer is not None:
         reading.slots["employer_in_baiyun"] = employer
 
@@ -285,11 +290,13 @@ def _read_head(text: str) -> Optional[bool]:
     return None
 
 
-def _read_employer(text: str) -> Optional[bool]:
+def _read_employer(text: str, asked: bool = False) -> Optional[bool]:
+    """Whether the employer is in 白云区; where the question was just asked, naming 白云区 is
+    enough ("在白云区"), otherwise a workplace word must go with it."""
     if _NOT_BAIYUN.search(text):
         return False
     has_workplace = any(word in text for word in WORKPLACE_WORDS)
-    if _BAIYUN.search(text) and has_workplace:
+    if _BAIYUN.search(text) and (has_workplace or asked):
         return True
     if has_workplace and any(place in text for place in ELSEWHERE):
         return False

@@ -40,16 +40,18 @@ def program_slots(tracker: Tracker, program: str) -> Dict[str, Any]:
 
 
 def fresh_user_turn(tracker: Tracker, form: str) -> bool:
-    """True when the form runs on a message just received (not when it resumes after
-    answering a question in between: that message was not an answer)."""
+    """True when the form runs on a message just received: it starts on it, or the message
+    came while it was asking. False when it resumes after something else answered the
+    message in between (a question asked mid-form is not an answer to the form)."""
     events = tracker.events
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
     if last_user is None:
         return False
-    for event in events[last_user + 1:]:
-        if event.get("event") == "action" and event.get("name") not in _NOT_INTERRUPTIONS | {form}:
-            return False
-    return True
+    after = events[last_user + 1:]
+    if any(e.get("event") == "active_loop" and e.get("name") == form for e in after):
+        return True  # activated by this message (by a rule, or after an action handed over)
+    return not any(e.get("event") == "action" and e.get("name") not in _NOT_INTERRUPTIONS | {form}
+                   for e in after)
 
 
 def read_message(program: str, tracker: Tracker, slots: dict) -> facts.Reading:
@@ -205,6 +207,39 @@ class StopAssessment(Action):
         return reset_events()
 
 
+FIRST_PERSON = re.compile(r"我|咱|本人|本公司|本单位|本企业|我司")
+
+
+def assessment_for(tracker: Tracker, weak: tuple = ()) -> Optional[str]:
+    """The form whose programme the latest message states facts of (titles, employer, a
+    domain, figures...), or None. Facts named in `weak` do not count on their own."""
+    talent = read_message(TALENT, tracker, program_slots(tracker, TALENT)).slots
+    partner = read_message(PARTNER, tracker, program_slots(tracker, PARTNER)).slots
+    talent_signals = set(talent) - {"talent_head_titles"}
+    partner_signals = set(partner)
+    if talent_signals <= set(weak):
+        talent_signals = set()
+    if partner_signals <= set(weak):
+        partner_signals = set()
+    if talent_signals and len(talent_signals) >= len(partner_signals):
+        return FORMS[TALENT]
+    if partner_signals:
+        return FORMS[PARTNER]
+    return None
+
+
+def own_case(tracker: Tracker) -> Optional[str]:
+    """For a question like "我是博士，能办什么卡": the person describes their own case, so the
+    assessment answers it better than a clause. The form to start, or None."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if (tracker.active_loop or {}).get("name") or not FIRST_PERSON.search(text):
+        return None
+    # Working in 白云区 or a yes/no condition alone do not make a question a case to assess:
+    # "我在白云区工作，英才卡怎么申请" wants the procedure.
+    return assessment_for(tracker, weak=("employer_in_baiyun", "enterprise_head", "already_partner",
+                                         "partner_conditions"))
+
+
 class RouteInform(Action):
     """Facts stated outside a form: start the assessment they belong to, or ask which one."""
 
@@ -213,14 +248,8 @@ class RouteInform(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        talent = read_message(TALENT, tracker, program_slots(tracker, TALENT)).slots
-        partner = read_message(PARTNER, tracker, program_slots(tracker, PARTNER)).slots
-        talent_signals = {k for k in talent if k != "talent_head_titles"}
-        partner_signals = set(partner) - {"partner_conditions"} if partner.get("partner_conditions") is None \
-            else set(partner)
-        if talent_signals and len(talent_signals) >= len(partner_signals):
-            return [FollowupAction(FORMS[TALENT])]
-        if partner_signals:
-            return [FollowupAction(FORMS[PARTNER])]
+        form = assessment_for(tracker)
+        if form:
+            return [FollowupAction(form)]
         dispatcher.utter_message(response="utter_which_assessment")
         return []

@@ -70,6 +70,17 @@ def _quote_lines(items: Iterable[dict], with_detail: bool = True) -> List[str]:
     return lines
 
 
+def _still_open(decision: dict) -> List[str]:
+    """What a needs_more_info decision still lacks, named by the rules' own labels."""
+    from rules import fact_specs
+
+    specs = fact_specs(decision["program"])
+    labels = [specs[fact]["label"] for fact in decision["missing"] if fact in specs]
+    if not labels:
+        return [decision["explanation"]]
+    return ["还需要了解：" + "；".join(labels) + "。了解后可以再来评估，我会从头问起。"]
+
+
 def talent_decision_text(decision: dict) -> str:
     outcome = decision["outcome"]
     lines: List[str] = []
@@ -84,6 +95,9 @@ def talent_decision_text(decision: dict) -> str:
             lines.append(f"（{chinese_number(benefit['number'])}）{benefit['title']}")
         lines.append("各项待遇的条款原文见引用。申领方式：登录“广东省政务服务网”或“白云区政策兑现服务平台”"
                      "搜索“云聚英才卡”进行网上申报（" + source_of(TALENT_APPLY_CLAUSE) + "）。")
+        if decision["tier"] != "diamond":
+            lines.append("如您还符合更高等级的条件（其他人才称号，或作为企业主要负责人的区库年税收、营收、累计投资额），"
+                         "可以告诉我重新评估。")
         lines.append(talent_hotline_line())
     elif outcome == "not_eligible":
         lines.append("评估结果：按您提供的情况，暂不符合云聚英才卡的申领条件。")
@@ -95,7 +109,7 @@ def talent_decision_text(decision: dict) -> str:
             lines.append(talent_hotline_line())
     else:
         lines.append("评估结果：目前还不能确定您能申领哪一类云聚英才卡。")
-        lines.append(decision["explanation"])
+        lines += _still_open(decision)
         lines.append(talent_hotline_line())
     return "\n".join(lines)
 
@@ -137,8 +151,11 @@ def partner_decision_text(decision: dict) -> str:
             lines.append("已满足的条件：")
             lines += _quote_lines(decision["reasons"])
     else:
-        lines.append("评估结果：目前还不能确定。")
-        lines.append(decision["explanation"])
+        lines.append("评估结果：目前还不能确定贵单位能否申报。")
+        lines += _still_open(decision)
+        if decision["reasons"]:
+            lines.append("已确认满足的条件：")
+            lines += _quote_lines(decision["reasons"])
     if outcome in ("eligible", "direct_recognition"):
         lines.append(f"申报方式：通过登录广东省数字工信平台进行线上填报（{source_of(PARTNER_APPLY_CLAUSE)}）。")
     lines.append(partner_contact_line())

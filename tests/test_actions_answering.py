@@ -59,3 +59,20 @@ def test_handoff_for_the_partner_programme_invents_no_number():
     assert "所在地市工信部门" in reply["text"] and not re.search(r"\d{7,}", reply["text"])
     _, (reply,) = run(answering.ActionHandoff(), "转人工", active_form="partner_form")
     assert "所在地市工信部门" in reply["text"] and not re.search(r"\d{7,}", reply["text"])
+
+
+@pytest.mark.parametrize("question, form", [
+    ("我是博士，在白云区上班，能办什么卡", "talent_card_form"),
+    ("我们做智能装备的，有7项发明专利，能申报吗", "partner_form"),
+])
+def test_a_question_about_ones_own_case_starts_the_assessment(question, form):
+    from rasa_sdk.events import FollowupAction
+
+    events, messages = run(answering.ActionAnswerQuestion(), question)
+    assert events == [FollowupAction(form)] and messages == []
+
+
+@pytest.mark.parametrize("question", ["博士可以申请什么卡", "我在白云区工作，英才卡怎么申请"])
+def test_general_questions_are_answered_not_assessed(question):
+    events, messages = run(answering.ActionAnswerQuestion(), question)
+    assert events == [] and messages[0]["custom"]["type"] == "answer"

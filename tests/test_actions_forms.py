@@ -116,6 +116,16 @@ def test_resuming_after_an_answer_does_not_read_the_question_again():
     assert messages == []
 
 
+def test_a_form_started_after_another_action_reads_the_message():
+    # action_answer_question handed a first-person question over to the form
+    track = tracker("我是博士，在白云区上班，能办什么卡", "ask_question", {}, None,
+                    after_user=["action_answer_question"])
+    track.events.append({"event": "active_loop", "name": "talent_card_form"})
+    events, _ = run(forms.ValidateTalentCardForm(), track)
+    assert events == [SlotSet("talent_titles", ["gold.phd"]), SlotSet("employer_in_baiyun", True),
+                      SlotSet("requested_slot", None)]
+
+
 def test_not_knowing_a_figure_skips_it():
     slots = {"requested_slot": "district_tax_wan", "talent_titles": [], "employer_in_baiyun": True,
              "enterprise_head": True}
