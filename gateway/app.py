@@ -243,6 +243,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # -- chat (relay to Rasa) --------------------------------------------------------------
     @app.post("/api/chat", tags=["chat"], response_model=list[BotMessage],
+              response_model_exclude_none=True,  # as Rasa sends them: no null fields
               responses={**ERRORS, **RASA_ERRORS},
               summary="send one message of a conversation; the bot's replies, relayed from "
                       "Rasa (citations as `custom` payloads)")

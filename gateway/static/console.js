@@ -270,7 +270,7 @@
   function citedList(title, items, render) {
     if (!items || !items.length) return null;
     var box = el("div");
-    box.appendChild(el("h4", null, title));
+    box.appendChild(el("h3", null, title));
     var list = el("ul");
     items.forEach(function (item) { list.appendChild(render(item)); });
     box.appendChild(list);

@@ -13,6 +13,7 @@ import pytest
 from knowledge import clause_by_id
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402  axe-core, bundled
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -21,6 +22,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
+
+def assert_accessible(page) -> None:
+    """axe-core's WCAG checks (labels, contrast, landmarks, roles…): no violation at all."""
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_snapshot()
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +71,7 @@ def test_widget_answers_with_a_citation_card_and_keeps_the_conversation(page):
     clause_id = card.locator(".clause-id").inner_text().replace("条款编号", "").strip()
     assert quoted and quoted in clause_by_id(clause_id)["text"]  # verbatim
     page.screenshot(path=str(ARTIFACTS / "widget.png"), full_page=True)
+    assert_accessible(page)
 
     page.reload()  # same sender id from local storage: the conversation comes back
     page.wait_for_selector(f'.msg.user:has-text("{question}")')
@@ -118,6 +126,7 @@ def test_console_finds_highlights_and_copies_a_clause(page):
     page.wait_for_selector(".decision .outcome")
     assert "金卡" in page.locator(".decision .outcome").inner_text()
     page.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
+    assert_accessible(page)
 
 
 def test_widget_embeds_in_another_page_with_one_script_tag(page, stack):
