@@ -32,7 +32,7 @@ PARTNER_FACTS = ("already_partner", "domain", "unit_type", "invention_patents",
                  "staff_count", "qualified_staff_ratio", "financial_products",
                  "service_cases_3y", "partner_enterprises", "co_built_programs")
 PARTNER_SLOTS = PARTNER_FACTS + ("direct_qualifications", "partner_conditions")
-SHARED_SLOTS = ("skipped_facts", "unclear_answers")
+SHARED_SLOTS = ("skipped_facts", "unclear_answers", "pending_clarification")
 
 # Questions that are not a single fact of the rules (their wording lives here).
 TITLES_QUESTION = ("请告诉我您的学历学位、专业技术资格、获奖或人才称号（可以一次说多个），例如："

@@ -37,19 +37,26 @@ _BAIYUN = re.compile(r"白云(?!工匠|国际|机场|大道|时事)")
 _NOT_BAIYUN = re.compile(r"(不在|不是|不属于|并非|非)[^，,。；;]{0,3}白云")
 
 # Unclear titles: a level or a school decides the tier, so ask instead of choosing one.
-TITLE_CLARIFICATIONS: Tuple[Tuple[str, str], ...] = (
-    ("硕士", "请问您的硕士学位是双一流大学（A类和B类）全日制研究生学历，或全球前500名的境外一流大学研究生学历吗？例如回答：“双一流大学硕士”。"),
-    ("劳模", "请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"),
-    ("劳动模范", "请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"),
-    ("先进工作者", "请问是哪一级的先进工作者？例如：“全国先进工作者”“省级先进工作者”“市级先进工作者”或“区级先进工作者”。"),
-    ("五一劳动奖章", "请问是全国五一劳动奖章还是省级五一劳动奖章？"),
-    ("技能大赛", "请问是哪一级的技能大赛、获得什么奖项？例如：“全国技能大赛优秀奖”“省级技能大赛优秀奖”“市级技能大赛优秀奖”。"),
-    ("孵化", "请问是国家级、省级还是市级孵化平台？您是该平台的主要负责人吗？"),
-    ("龙头企业", "请问是农业产业化国家重点龙头企业、广东省重点农业龙头企业还是广州市级农业龙头企业？您是企业主要负责人吗？"),
-    ("五个一工程", "请问是国家还是广东省精神文明建设“五个一工程”奖？您是该作品的导演或编剧吗？"),
-    ("工作许可", "请问您的《外国人工作许可证》是A类还是B类？"),
-    ("人才工程", "请问是国家、广东省还是广州市的人才工程？"),
+# (word in the message, the noun a short answer completes, question). A short answer such as
+# "省级" is read together with the noun: "省级" + "劳模".
+TITLE_CLARIFICATIONS: Tuple[Tuple[str, str, str], ...] = (
+    ("硕士", "硕士", "请问您的硕士学位是双一流大学（A类和B类）全日制研究生学历，或全球前500名的境外一流大学研究生学历吗？例如回答：“双一流大学硕士”。"),
+    ("劳模", "劳模", "请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"),
+    ("劳动模范", "劳动模范", "请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"),
+    ("先进工作者", "先进工作者", "请问是哪一级的先进工作者？例如：“全国先进工作者”“省级先进工作者”“市级先进工作者”或“区级先进工作者”。"),
+    ("五一劳动奖章", "五一劳动奖章", "请问是全国五一劳动奖章还是省级五一劳动奖章？"),
+    ("技能大赛", "技能大赛优秀奖", "请问是哪一级的技能大赛、获得什么奖项？例如：“全国技能大赛优秀奖”“省级技能大赛优秀奖”“市级技能大赛优秀奖”。"),
+    ("孵化", "孵化平台", "请问是国家级、省级还是市级孵化平台？您是该平台的主要负责人吗？"),
+    ("龙头企业", "农业龙头企业", "请问是农业产业化国家重点龙头企业、广东省重点农业龙头企业还是广州市级农业龙头企业？您是企业主要负责人吗？"),
+    ("五个一工程", "五个一工程奖", "请问是国家还是广东省精神文明建设“五个一工程”奖？您是该作品的导演或编剧吗？"),
+    ("工作许可", "类工作许可证", "请问您的《外国人工作许可证》是A类还是B类？"),
+    ("人才工程", "重大人才工程", "请问是国家、广东省还是广州市的人才工程？"),
 )
+# A yes to the question about this noun affirms the criterion it asked about.
+YES_COMPLETES = {"硕士": "silver.masters"}
+# 硕士 with a qualifying school named anywhere in the message.
+_QUALIFYING_MASTERS = re.compile(r"硕士.*(双一流|全球前500|世界前500|QS前500|境外一流)|"
+                                 r"(双一流|全球前500|世界前500|QS前500|境外一流).*硕士")
 # Not the title itself: 在读 (still studying), 副高 titles.
 NOT_QUALIFYING = ("在读博士", "博士在读", "读博中", "正在读博", "博士生在读", "博士还没毕业", "副高")
 
@@ -61,6 +68,7 @@ class Reading:
     slots: Dict[str, object] = field(default_factory=dict)
     vague: List[str] = field(default_factory=list)  # the vague amounts as written
     clarify: List[str] = field(default_factory=list)  # questions to ask back
+    pending: Optional[str] = None  # the noun a clarifying question asked about
 
     @property
     def understood(self) -> bool:
@@ -254,6 +262,10 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     project_lead = any(w in rest for w in PROJECT_LEAD_WORDS)
 
     affirmed = [m.value for m in titles if not m.negated]
+    if not affirmed and requested == "talent_titles":
+        affirmed = _complete_clarification(text, intent, slots.get("pending_clarification"))
+    if _QUALIFYING_MASTERS.search(rest) and "silver.masters" not in affirmed:
+        affirmed.append("silver.masters")
     plain = [t for t in affirmed if not t.endswith("_head")]
     head_only = [t for t in affirmed if t.endswith("_head")]
     if head_only:
@@ -267,7 +279,11 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     if plain or head_only or denied_all or (requested == "talent_titles" and not_qualifying):
         reading.slots["talent_titles"] = _merge(slots.get("talent_titles"), plain)
     elif requested == "talent_titles":
-        reading.clarify += [q for word, q in TITLE_CLARIFICATIONS if word in rest][:1]
+        for word, noun, question in TITLE_CLARIFICATIONS:
+            if word in rest:
+                reading.clarify.append(question)
+                reading.pending = noun
+                break
 
     employer = _read_employer(rest, requested == "employer_in_baiyun")
     if employer is not None:
@@ -280,6 +296,20 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     if requested == "hightech_revenue_wan" and yes_no(text, intent) is False:
         reading.slots.setdefault("hightech_revenue_wan", 0)  # "不是" to "如是高新技术企业…"
     return reading
+
+
+def _complete_clarification(text: str, intent: Optional[str], pending: Optional[str]) -> List[str]:
+    """Titles from a short answer to a clarifying question: "省级" after "哪一级的劳动模范"."""
+    if not pending:
+        return []
+    if yes_no(text, intent) is True and pending in YES_COMPLETES:
+        return [YES_COMPLETES[pending]]
+    answer = re.sub(r"[的是我了呢啊吧，,。！!\s]", "", text)
+    for candidate in (answer + pending, answer.rstrip("类") + pending):
+        found = [m.value for m in lexicon.find("talent_title", candidate) if not m.negated]
+        if found:
+            return found
+    return []
 
 
 def _read_head(text: str) -> Optional[bool]:

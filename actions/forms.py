@@ -113,6 +113,8 @@ class AssessmentValidation(ProgramAction, ABC):
         if reading.understood:
             if reading.vague or reading.clarify:
                 updates["unclear_answers"] = (slots.get("unclear_answers") or 0) + 1
+            if reading.pending != slots.get("pending_clarification"):
+                updates["pending_clarification"] = reading.pending
             return updates
         if requested and (intent == "unsure" or _UNSURE.search(text)):
             skipped = list(slots.get("skipped_facts") or []) + [requested]

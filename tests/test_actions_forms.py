@@ -147,8 +147,14 @@ def test_a_negated_title_is_not_affirmed():
 def test_an_ambiguous_title_gets_a_clarifying_question():
     slots = {"requested_slot": "talent_titles"}
     events, messages = run(forms.ValidateTalentCardForm(), tracker("我是劳模", "inform", slots, "talent_card_form"))
-    assert events == [SlotSet("unclear_answers", 1), SlotSet("requested_slot", "talent_titles")]
+    assert events == [SlotSet("unclear_answers", 1), SlotSet("pending_clarification", "劳模"),
+                      SlotSet("requested_slot", "talent_titles")]
     assert texts(messages) == ["请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"]
+    # the short answer completes the title
+    slots.update(pending_clarification="劳模", unclear_answers=1)
+    events, messages = run(forms.ValidateTalentCardForm(), tracker("市级的", "inform", slots, "talent_card_form"))
+    assert events == [SlotSet("talent_titles", ["gold.provincial_labour_medal"]),
+                      SlotSet("pending_clarification", None), SlotSet("requested_slot", "employer_in_baiyun")]
 
 
 def test_a_head_only_title_waits_for_being_the_head():
