@@ -4,8 +4,10 @@ The NLU model learns entities from the annotated examples and maps them to ids w
 synonyms; the action server scans each message with the very same lists, so a title or domain
 is recognised even where the statistical model misses it, and a negation ("我不是博士") is seen.
 
-`python -m actions.lexicon jieba` prints the phrases as a jieba user dictionary
-(knowledge/jieba/rasa_terms.txt), so entity boundaries fall on jieba word boundaries.
+Two files are derived from the lists (tests check they are up to date):
+  python -m actions.lexicon jieba   > knowledge/jieba/rasa_terms.txt   (jieba user dictionary,
+      so entity boundaries fall on jieba word boundaries)
+  python -m actions.lexicon lookups > nlu/lookups.yml   (Rasa lookup tables: regex features)
 """
 from __future__ import annotations
 
@@ -95,8 +97,22 @@ def jieba_dictionary() -> str:
     return "\n".join(lines) + "\n"
 
 
+def lookup_tables() -> str:
+    """The phrases of each entity as Rasa lookup tables (nlu/lookups.yml)."""
+    lines = ['version: "3.1"',
+             "# Derived from nlu/lexicon/*.yml by `python -m actions.lexicon lookups`: do not edit.",
+             "# Lookup tables feed the RegexFeaturizer: a known title or domain is a feature.",
+             "nlu:"]
+    for entity in ENTITIES:
+        lines += [f"- lookup: {entity}", "  examples: |"]
+        lines += [f"    - {phrase}" for phrase in sorted(synonyms(entity), key=lambda p: (len(p), p))]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["jieba"]:
         sys.stdout.write(jieba_dictionary())
+    elif sys.argv[1:] == ["lookups"]:
+        sys.stdout.write(lookup_tables())
     else:
-        sys.exit("usage: python -m actions.lexicon jieba")
+        sys.exit("usage: python -m actions.lexicon jieba|lookups")

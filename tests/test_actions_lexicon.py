@@ -55,6 +55,12 @@ def test_jieba_terms_are_generated_from_the_lexicon():
         "regenerate: .venv/bin/python -m actions.lexicon jieba > knowledge/jieba/rasa_terms.txt"
 
 
+def test_lookup_tables_are_generated_from_the_lexicon():
+    path = ROOT / "nlu" / "lookups.yml"
+    assert path.read_text(encoding="utf-8") == lexicon.lookup_tables(), \
+        "regenerate: .venv/bin/python -m actions.lexicon lookups > nlu/lookups.yml"
+
+
 @pytest.mark.parametrize("text, values", [
     ("我是博士后", ["diamond.postdoc"]),           # the longer phrase wins over 博士
     ("我是副教授", []),                            # a lesser title containing 教授
