@@ -258,6 +258,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
 
     @app.get("/api/chat/{sender}/history", tags=["chat"], response_model=list[HistoryItem],
+             response_model_exclude_none=True,
              responses={**ERRORS, **RASA_ERRORS},
              summary="the conversation so far (from Rasa's tracker store), for the widget "
                      "after a page reload")

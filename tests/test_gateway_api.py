@@ -206,3 +206,19 @@ def test_openapi_documents_every_endpoint_of_the_contract(client):
     for path in ("/api/ask", "/api/programs/{program}/criteria",
                  "/api/programs/{program}/evaluate", "/api/chat", "/wechat", "/healthz"):
         assert path in paths, path
+
+
+def test_an_internal_fault_gives_a_plain_500_without_a_trace(monkeypatch):
+    """Fault injection: a bug deep inside must reach the user as one sentence, never as a
+    stack trace or the exception's text."""
+    from gateway import knowledge_service
+
+    def broken(program):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(knowledge_service, "program_criteria", broken)
+    with TestClient(create_app(NO_RASA), raise_server_exceptions=False) as faulty:
+        response = faulty.get("/api/programs/partner/criteria")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "服务器内部错误，请稍后再试 (internal error)"}
+    assert "secret" not in response.text and "Traceback" not in response.text
