@@ -41,13 +41,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-async def load(base_url: str, questions: list[str]) -> tuple[list[float], list[str], float]:
-    """CLIENTS workers share REQUESTS questions; each waits for its answer before the next."""
+async def load(base_url: str, questions: list[str], clients: int,
+               requests: int) -> tuple[list[float], list[str], float]:
+    """`clients` workers share `requests` questions; each waits for its answer before the next."""
     latencies: list[float] = []
     errors: list[str] = []
-    queue = itertools.islice(itertools.cycle(questions), REQUESTS)
+    queue = itertools.islice(itertools.cycle(questions), requests)
     deadline = time.monotonic() + TIME_LIMIT_S
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits,
                                  trust_env=False) as client:
@@ -67,7 +68,7 @@ async def load(base_url: str, questions: list[str]) -> tuple[list[float], list[s
                 latencies.append((time.perf_counter() - started) * 1000)
 
         began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CLIENTS)))
+        await asyncio.gather(*(worker() for _ in range(clients)))
         return latencies, errors, time.perf_counter() - began
 
 
@@ -93,7 +94,9 @@ def main() -> int:
         warm.raise_for_status()
         first = time.perf_counter() - started
 
-        latencies, errors, wall = asyncio.run(load(base_url, questions))
+        alone, alone_errors, _ = asyncio.run(load(base_url, questions, 1, 40))
+        latencies, errors, wall = asyncio.run(load(base_url, questions, CLIENTS, REQUESTS))
+        errors += alone_errors
     finally:
         gateway.stop()
 
@@ -105,13 +108,15 @@ def main() -> int:
         "max_ms": round(max(latencies), 1) if latencies else None,
         "throughput_rps": round(done / wall, 1) if wall else None,
         "first_request_s": round(first, 1),
+        "single_client_p50_ms": round(statistics.median(alone), 1) if alone else None,
         "ask_concurrency": int(os.environ.get("ASK_CONCURRENCY", "1")),
     }
     print(f"gateway /api/ask, {CLIENTS} concurrent clients on loopback: "
           f"{figures['requests']} requests, errors {figures['errors']}, "
           f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, "
-          f"{figures['throughput_rps']} req/s (first request, loading the index: "
-          f"{figures['first_request_s']} s)")
+          f"{figures['throughput_rps']} req/s; one client alone: p50 "
+          f"{figures['single_client_p50_ms']} ms; first request (loading the index): "
+          f"{figures['first_request_s']} s")
     if errors:
         print("  errors: " + ", ".join(sorted(set(errors))))
     out = ROOT / "results" / "bench-gateway.json"
