@@ -36,7 +36,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 ERRORS = {
     400: {"model": ErrorBody, "description": "bad input"},
-    404: {"model": ErrorBody, "description": "unknown programme"},
+    404: {"model": ErrorBody, "description": "not found (an unknown programme)"},
     413: {"model": ErrorBody, "description": "request too large"},
     422: {"model": ErrorBody, "description": "invalid request"},
     429: {"model": ErrorBody, "description": "too many requests from this sender"},
