@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+import cn2an
+from rules import criteria
+
 from actions import lexicon
 from actions.numbers import Quantity, find_quantities, normalise
 
@@ -399,7 +402,7 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     reading = Reading()
     qualifications = with_entities(lexicon.find("qualification", text), entities, "qualification", text)
     masked = _spans(qualifications) + [(s, e) for s, e, _ in _find_words(
-        text, ("软件著作权", "软著", "金融产品", "人才卡", "英才卡"))]
+        text, ("软件著作权", "软著", "金融产品"))]  # not the 关键软件 / 金融 domains
     domains = [m for m in with_entities(lexicon.find("domain", text, masked=masked), entities, "domain", text)
                if not m.negated and not any(s < m.end and m.start < e for s, e in masked)]
     if domains:
@@ -445,9 +448,7 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
 
 
 def _numbers_named(text: str, how_many: int) -> List[int]:
-    """Item numbers named in "第2条" / "2和3" style, within 1..how_many."""
-    import cn2an
-
+    """Item numbers named in "第2条" / "2条" style, within 1..how_many."""
     found = []
     for hit in re.finditer(r"第([一二三四五六七八九十\d]+)[条项个点]?|(?<![\d.])([\d一二三四五六七八九])条", text):
         raw = hit.group(1) or hit.group(2)
@@ -482,8 +483,6 @@ def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -
         elif answer is False or negative:
             reading.clarify.append("请告诉我具体哪一条不满足，例如：“第2条不满足”。")
     if _BASIC_ALL.search(text) and not re.search(r"基本(遴选)?条件[^，,。]{0,4}(不|没)", text):
-        from rules import criteria
-
         known.update({c["id"]: True for c in criteria("partner") if c["group"] == "basic"})
     for cid, words in CRITERION_WORDS.items():
         for start, _end, _word in _find_words(text, words):
