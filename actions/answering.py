@@ -18,8 +18,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.forms import own_case
-# Bound now, while `retrieval` is only its light __init__: once the submodule retrieval.search
-# is imported, the package attribute of that name is the module, not this function.
 from retrieval import search as retrieval_search
 
 log = logging.getLogger(__name__)
@@ -46,7 +44,7 @@ if os.environ.get("ACTIONS_WARMUP", "1") == "1":
 def answer(question: str) -> Dict[str, Any]:
     """retrieval.answer.ask, with bad input turned into a refusal instead of an error."""
     from retrieval.answer import ask
-    from retrieval.search import QuestionError
+    from retrieval.searcher import QuestionError
 
     try:
         return ask(question)

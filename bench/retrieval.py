@@ -19,7 +19,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def main(path: Path = DEV_SET) -> int:
     from retrieval.encoder import Encoder
-    from retrieval.search import Searcher
+    from retrieval.searcher import Searcher
 
     started = time.perf_counter()
     encoder = Encoder()

@@ -180,7 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # -- answers -------------------------------------------------------------------------
     async def answering(function, *args):
         """Run a retrieval call in a worker thread; its refusal of a question is a 422."""
-        from retrieval.search import QuestionError
+        from retrieval.searcher import QuestionError
 
         try:
             return await run_in_threadpool(function, *args)

@@ -62,12 +62,10 @@ def answer(question: str) -> dict:
 
 
 def search(question: str, k: int = 5) -> dict:
-    # What `retrieval.search()` does; that name is shadowed by the retrieval.search module
-    # once anything has imported it.
-    from retrieval.search import get_searcher
+    from retrieval import search as retrieval_search
 
     with _slots:
-        return get_searcher().search(question, k=k)
+        return retrieval_search(question, k=k)
 
 
 def contacts_of(clause_id: str) -> list[dict]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 def search(question: str, k: int = 5) -> dict:
-    from retrieval.search import get_searcher
+    from retrieval.searcher import get_searcher
 
     return get_searcher().search(question, k=k)
 

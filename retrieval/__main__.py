@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--k must be at least 1")
 
     logging.basicConfig(format="%(name)s: %(message)s", level=logging.INFO, stream=sys.stderr)
-    from retrieval.search import QuestionError, get_searcher
+    from retrieval.searcher import QuestionError, get_searcher
 
     searcher = get_searcher()           # loads the model and index once for all questions
     if args.command == "build":

@@ -119,7 +119,7 @@ def compose(result: dict) -> dict:
 
 
 def ask(question: str) -> dict:
-    """Answer one question; raises retrieval.search.QuestionError for empty or over-long input."""
-    from retrieval.search import get_searcher
+    """Answer one question; raises retrieval.searcher.QuestionError for empty or over-long input."""
+    from retrieval.searcher import get_searcher
 
     return compose(get_searcher().search(question, k=5))

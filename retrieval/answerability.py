@@ -27,7 +27,7 @@ from retrieval.text_features import (answer_type_missing, coverage, question_ter
                                      source_fingerprint)
 
 if TYPE_CHECKING:
-    from retrieval.search import Ranking, Searcher
+    from retrieval.searcher import Ranking, Searcher
 
 TUNING_FILE = Path(__file__).resolve().parent / "tuning_questions.yml"
 MODEL_FILE, NEIGHBOURS_FILE = "answerability-{mode}.json", "answerability-{mode}.npz"

@@ -23,7 +23,7 @@ from retrieval.text_features import (answer_type_missing, coverage, document_hin
                                      question_terms, source_fingerprint)
 
 if TYPE_CHECKING:
-    from retrieval.search import Searcher
+    from retrieval.searcher import Searcher
 
 TUNING_FILE = Path(__file__).resolve().parent / "tuning_questions.yml"
 MODEL_FILE = "reranker.json"

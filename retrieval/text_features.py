@@ -13,7 +13,7 @@ from retrieval.normalize import colloquial_terms, normalize
 from retrieval.tokenizer import tokenize
 
 if TYPE_CHECKING:
-    from retrieval.search import Searcher
+    from retrieval.searcher import Searcher
 
 TALENT_WORDS = ("英才卡", "人才卡", "钻石卡", "金卡", "银卡", "持卡", "办卡", "白云")
 PARTNER_WORDS = ("合作伙伴", "智能制造", "申报书", "遴选", "直接认定", "工信")

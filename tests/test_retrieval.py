@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.answer import ask, compose
 from retrieval.evaluation import evaluate
-from retrieval.search import MAX_QUESTION_CHARS, QuestionError, get_searcher
+from retrieval.searcher import MAX_QUESTION_CHARS, QuestionError, get_searcher
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +106,11 @@ def test_an_introducing_clause_brings_the_items_it_introduces():
     result = ask("直接认定需要具备哪些资质")
     assert result["citations"][0]["clause_id"] == "partner.apply.direct.p1"
     assert "9．“智能制造领域省级及以上制造业创新中心。”" in result["answer"]
+
+
+def test_the_contract_import_still_names_the_function_after_the_module_loads():
+    import retrieval
+    import retrieval.searcher  # noqa: F401  (what every server process imports)
+
+    assert callable(retrieval.search)
+    assert retrieval.search("钻石卡能享受哪些待遇", k=2)["hits"][0]["clause_id"].startswith("talent.")
