@@ -71,13 +71,19 @@ class ActionAnswerQuestion(Action):
 
 
 class ActionRefuseOutOfScope(Action):
-    """For messages outside both documents: says what the assistant covers and whom to call."""
+    """For messages outside both documents: says what the assistant covers and whom to call.
+    The classifier can mistake a policy question for small talk, so retrieval is asked first:
+    when a clause does answer, that answer is given instead of the refusal."""
 
     def name(self) -> Text:
         return "action_refuse_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        result = answer(tracker.latest_message.get("text") or "")
+        if result["answerable"]:
+            dispatcher.utter_message(text=result["answer"], json_message=replies.answer_payload(result))
+            return []
         text = ("抱歉，这个问题不在我掌握的政策文件范围内，我不能替文件作答。我只能解答《白云区云聚英才卡申领及服务指南》"
                 "和《广东省智能制造生态合作伙伴（2024年）申报指南》中的内容，并帮您评估申领（申报）资格。"
                 + replies.talent_hotline_line() + replies.partner_contact_line())

@@ -38,6 +38,12 @@ def test_bad_input_is_a_refusal_not_a_crash():
     assert message["custom"]["answerable"] is False and message["text"]
 
 
+def test_a_policy_question_taken_for_small_talk_is_still_answered():
+    _, (message,) = run(answering.ActionRefuseOutOfScope(), "钻石卡能享受哪些待遇")
+    assert message["custom"]["type"] == "answer" and message["custom"]["answerable"]
+    assert message["text"] == ask("钻石卡能享受哪些待遇")["answer"]
+
+
 def test_out_of_scope_refusal_gives_the_hotline_and_the_partner_referral():
     _, (message,) = run(answering.ActionRefuseOutOfScope(), "今天天气怎么样")
     assert "35912660" in message["text"] and "所在地市工信部门" in message["text"]
