@@ -438,7 +438,10 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
                for s in PARTNER_NUMERIC]
     if domain in SERVICE_CASE_DOMAINS:
         numeric.append(NumericSlot("service_cases_3y", "count", ("服务案例",), ("个", "项", "件")))
-    read_numbers(text, numeric, requested, reading)
+    # "研发机构" is a yes/no condition, not the 研发 team: hide such words from the figures.
+    condition_words = [w for words in CONDITION_NAMES.values() for w in words]
+    read_numbers(_mask(text, [(s, e) for s, e, _ in _find_words(text, condition_words)]),
+                 numeric, requested, reading)
 
     conditions = _read_conditions(text, intent, requested, slots, listed_conditions, reading)
     if conditions:
@@ -461,6 +464,35 @@ def _numbers_named(text: str, how_many: int) -> List[int]:
     return found
 
 
+# Words that name a yes/no condition when answering the numbered conditions question.
+CONDITION_NAMES = {
+    "basic.registered_in_guangdong": ("依法注册", "独立法人", "法人资格"),
+    "basic.safety_record": ("安全生产", "安全事故", "环保", "质量事故", "事故"),
+    "basic.good_credit": ("信用", "失信", "侵权"),
+    **CRITERION_WORDS,
+}
+# Words naming something that must NOT have happened: "没出过事故" meets the condition.
+NEGATIVE_WORDS = ("安全事故", "质量事故", "事故", "失信", "侵权")
+_REFUSES = re.compile(r"不满足|不符合|不具备|达不到|做不到|不行|不够|没做到")
+_NEGATION_AFTER = re.compile(r"^[^，,。；;]{0,3}(没有|没|未|不|无)")
+
+
+def _named_conditions(text: str, listed: Sequence[str]) -> Dict[str, bool]:
+    """{criterion id: met} for the listed conditions the message names by their words."""
+    named: Dict[str, bool] = {}
+    for cid in listed:
+        for start, end, word in _find_words(text, CONDITION_NAMES.get(cid, ())):
+            after = text[end:end + 8]
+            if _REFUSES.search(re.split(r"[，,。；;]", after)[0]):
+                named[cid] = False  # "这条达不到": the condition itself is refused
+            else:
+                negated = _negated_before(text, start) or bool(_NEGATION_AFTER.match(after))
+                # "没出过事故" meets the condition; "还没有研发机构" does not.
+                named[cid] = negated if word in NEGATIVE_WORDS else not negated
+            break
+    return named
+
+
 def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -> Dict[str, bool]:
     """{criterion id: met} for the basic and domain yes/no conditions this message settles."""
     known: Dict[str, bool] = dict(slots.get("partner_conditions") or {})
@@ -476,6 +508,12 @@ def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -
                 known.update({cid: cid not in named for cid in listed})
             else:
                 known.update({cid: cid in named for cid in listed})
+        elif _named_conditions(text, listed):
+            # "信用那条不满足" / "研发机构还没有建，其他都满足": conditions named by their words.
+            named = _named_conditions(text, listed)
+            known.update(named)
+            if not all(named.values()):  # naming the failing ones says the others hold
+                known.update({cid: True for cid in listed if cid not in named})
         elif answer is True:
             known.update({cid: True for cid in listed})
         elif answer is False and len(listed) == 1:
@@ -484,7 +522,6 @@ def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -
             reading.clarify.append("请告诉我具体哪一条不满足，例如：“第2条不满足”。")
     if _BASIC_ALL.search(text) and not re.search(r"基本(遴选)?条件[^，,。]{0,4}(不|没)", text):
         known.update({c["id"]: True for c in criteria("partner") if c["group"] == "basic"})
-    for cid, words in CRITERION_WORDS.items():
-        for start, _end, _word in _find_words(text, words):
-            known.setdefault(cid, not _negated_before(text, start))
+    for cid, met in _named_conditions(text, list(CRITERION_WORDS)).items():
+        known.setdefault(cid, met)  # a domain condition stated in passing
     return known if known != before else {}

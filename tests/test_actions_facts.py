@@ -1,0 +1,81 @@
+"""Reading the facts one message states (actions/facts.py), as the forms use it."""
+import pytest
+
+from actions import dialogue
+from actions.facts import read_partner, read_talent
+
+
+@pytest.mark.parametrize("text, requested, intent, slots", [
+    ("我是博士，在白云区注册的公司上班", None, "ask_talent_card",
+     {"talent_titles": ["gold.phd"], "employer_in_baiyun": True}),
+    ("我读完博了", "talent_titles", "inform", {"talent_titles": ["gold.phd"]}),
+    ("我不是博士", "talent_titles", "inform", {}),
+    ("我是副教授", "talent_titles", "inform", {}),
+    ("我在读博士", "talent_titles", "inform", {"talent_titles": []}),
+    ("都没有", "talent_titles", "deny", {"talent_titles": []}),
+    ("是的，在白云区", "employer_in_baiyun", "inform", {"employer_in_baiyun": True}),
+    ("公司在天河区", "employer_in_baiyun", "inform", {"employer_in_baiyun": False}),
+    ("我们单位不在白云区", None, "inform", {"employer_in_baiyun": False}),
+    ("我是老板，公司区库年税收1200万", None, "inform", {"enterprise_head": True, "district_tax_wan": 1200}),
+    ("不是", "hightech_revenue_wan", "deny", {"hightech_revenue_wan": 0}),
+    ("我是国家级孵化平台的主要负责人", None, "inform",
+     {"enterprise_head": True, "talent_titles": ["diamond.national_incubator_head"]}),
+    ("我是白云工匠培育工作室负责人", None, "inform", {"talent_titles": ["silver.district_labour_model"]}),
+])
+def test_talent_facts(text, requested, intent, slots):
+    assert read_talent(text, intent, requested, {}).slots == slots
+
+
+@pytest.mark.parametrize("text, requested, slots", [
+    ("我们是智能制造装备企业，有七项发明专利，研发团队三十人，近三年平均主营业务收入两千万", None,
+     {"domain": "智能制造装备", "invention_patents": 7, "rd_team_size": 30, "avg_revenue_wan": 2000}),
+    ("二十五个研发人员", None, {"rd_team_size": 25}),
+    ("1500w", "avg_revenue_wan", {"avg_revenue_wan": 1500}),
+    ("营收1.5亿", None, {"avg_revenue_wan": 15000}),
+    ("30", "rd_team_size", {"rd_team_size": 30}),
+    ("没有发明专利", "invention_patents", {"invention_patents": 0}),
+    ("我们是行业协会，从业人员30人，本科以上占比80%，近三年服务案例6个", None,
+     {"domain": "行业组织", "staff_count": 30, "qualified_staff_ratio": 0.8, "service_cases_3y": 6}),
+    ("我们是省级机器人骨干企业", None, {"direct_qualifications": ["direct.robot_backbone"]}),
+    ("已经入选第二批合作伙伴", None, {"already_partner": True}),
+    ("我们还没有研发机构", None,
+     {"partner_conditions": {"equipment.rd_institution": False, "solution.rd_institution": False}}),
+])
+def test_partner_facts(text, requested, slots):
+    assert read_partner(text, "inform", requested, {}).slots == slots
+
+
+def test_vague_amounts_are_reported_not_taken():
+    reading = read_partner("近三年平均两千来万", "inform", "avg_revenue_wan", {})
+    assert reading.slots == {} and reading.vague == ["两千来万"]
+
+
+EQUIPMENT = {"domain": "智能制造装备"}
+LISTED = dialogue.open_conditions(EQUIPMENT)   # basic 1-3, then the two equipment conditions
+
+
+@pytest.mark.parametrize("text, intent, failing", [
+    ("都满足", "affirm", set()),
+    ("第2条不满足", "inform", {"basic.safety_record"}),
+    ("除了第三条都满足", "inform", {"basic.good_credit"}),
+    ("信用那条不满足", "inform", {"basic.good_credit"}),
+    ("安全事故这条我们达不到", "inform", {"basic.safety_record"}),
+    ("我们出过一次质量事故", "inform", {"basic.safety_record"}),
+    ("研发机构还没有建，其他都满足", "inform", {"equipment.rd_institution"}),
+])
+def test_the_numbered_conditions_answered(text, intent, failing):
+    conditions = read_partner(text, intent, "partner_conditions", EQUIPMENT,
+                              listed_conditions=LISTED).slots["partner_conditions"]
+    assert {cid for cid in LISTED if conditions[cid] is False} == failing
+    assert all(cid in conditions for cid in LISTED)
+
+
+def test_conditions_named_as_met_leave_the_others_open():
+    conditions = read_partner("近三年没出过事故，信用良好", "inform", "partner_conditions", EQUIPMENT,
+                              listed_conditions=LISTED).slots["partner_conditions"]
+    assert conditions == {"basic.safety_record": True, "basic.good_credit": True}
+
+
+def test_a_bare_no_to_several_conditions_asks_which():
+    reading = read_partner("不满足", "deny", "partner_conditions", EQUIPMENT, listed_conditions=LISTED)
+    assert reading.slots == {} and reading.clarify == ["请告诉我具体哪一条不满足，例如：“第2条不满足”。"]
