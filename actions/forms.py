@@ -243,15 +243,23 @@ def own_case(tracker: Tracker) -> Optional[str]:
 
 
 class RouteInform(Action):
-    """Facts stated outside a form: start the assessment they belong to, or ask which one."""
+    """Facts stated outside a form (also with a yes or no: "是的，我是博士"): start the
+    assessment they belong to. Without facts, a statement gets asked which assessment is
+    meant, a bare yes or no what else is wanted."""
 
     def name(self) -> Text:
         return "action_route_inform"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        form = assessment_for(tracker)
+        form = assessment_for(tracker, weak=("employer_in_baiyun", "enterprise_head", "already_partner")
+                              if _intent(tracker) != "inform" else ())
         if form:
             return [FollowupAction(form)]
-        dispatcher.utter_message(response="utter_which_assessment")
+        statement = _intent(tracker) == "inform"
+        dispatcher.utter_message(response="utter_which_assessment" if statement else "utter_anything_else")
         return []
+
+
+def _intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")

@@ -251,6 +251,18 @@ def test_facts_outside_a_form_start_the_matching_form(text, form):
     assert events == [FollowupAction(form)] and messages == []
 
 
+@pytest.mark.parametrize("text, intent, response", [("好的", "affirm", "utter_anything_else"),
+                                                    ("不是", "deny", "utter_anything_else")])
+def test_a_bare_yes_or_no_outside_a_form(text, intent, response):
+    events, messages = run(forms.RouteInform(), tracker(text, intent))
+    assert events == [] and [m["response"] for m in messages] == [response]
+
+
+def test_a_yes_with_facts_starts_the_assessment():
+    events, _ = run(forms.RouteInform(), tracker("是的，我是博士，单位在白云区", "affirm"))
+    assert events == [FollowupAction("talent_card_form")]
+
+
 def test_facts_that_fit_neither_programme_get_a_question_back():
     events, messages = run(forms.RouteInform(), tracker("好的我知道了"))
     assert events == [] and [m["response"] for m in messages] == ["utter_which_assessment"]
