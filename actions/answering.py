@@ -17,6 +17,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
+from knowledge import contacts as contacts_of_documents
 from actions.forms import own_case
 from retrieval import search as retrieval_search
 
@@ -133,7 +134,7 @@ def handoff(message: str, active_form: str | None = None) -> tuple[str, list]:
                 return (f"{_section_name(clause['path'])}的咨询电话：{replies.contacts_text(contacts)}。"
                         f"（出自{replies.source_of(hit['clause_id'])}）",
                         [replies.citation(hit["clause_id"], contacts=contacts)])
-    hotline = replies.talent_hotline()
+    hotline = contacts_of_documents.talent_hotline()
     text = (f"本助手不能转接人工。云聚英才卡申领问题请致电{hotline['office']}：{hotline['phone']}"
             f"（地址见{replies.source_of(replies.TALENT_HOTLINE_CLAUSE)}）。" + replies.partner_contact_line())
     return text, [replies.citation(replies.TALENT_HOTLINE_CLAUSE), replies.citation(replies.PARTNER_CONTACT_CLAUSE)]

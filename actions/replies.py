@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional
 
-from knowledge import clause_by_id
+from knowledge import clause_by_id, contacts
+from knowledge.contacts import PARTNER_CONTACT_CLAUSE, TALENT_HOTLINE_CLAUSE
 
 CITATION_KEYS = ("clause_id", "doc_title", "path", "text")
 CN_NUMBERS = "一二三四五六七八九十"
-TALENT_HOTLINE_CLAUSE = "talent.contact.p1"
-PARTNER_CONTACT_CLAUSE = "partner.process.2"
 PARTNER_APPLY_CLAUSE = "partner.process.1"
 PARTNER_ALREADY_CLAUSE = "partner.apply.p1"
 TALENT_APPLY_CLAUSE = "talent.procedure.p1"
@@ -46,18 +45,12 @@ def chinese_number(n: int) -> str:
     return "十" + CN_NUMBERS[n - 11]
 
 
-def talent_hotline() -> dict:
-    contact = clause_by_id(TALENT_HOTLINE_CLAUSE)["contacts"][0]
-    return {"office": contact["office"], "phone": contact["phone"]}
-
-
 def talent_hotline_line() -> str:
-    contact = talent_hotline()
-    return f"如有疑问，请致电{contact['office']}：{contact['phone']}。"
+    return contacts.talent_line()
 
 
 def partner_contact_line() -> str:
-    return "《广东省智能制造生态合作伙伴（2024年）申报指南》没有列出咨询电话；申报材料由所在地市工信部门初审，请向所在地市工信部门咨询。"
+    return contacts.partner_line()
 
 
 # --- decisions ------------------------------------------------------------------------------

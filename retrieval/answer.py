@@ -10,15 +10,10 @@ import re
 from collections import Counter
 
 from knowledge import clause_by_id, load_clauses
+from knowledge.contacts import contact_lines
 from knowledge.parser import PATH_SEPARATOR
 from retrieval.normalize import normalize
 from retrieval.text_features import document_hint
-
-# Where the documents say whom to ask. The talent guide lists a hotline for applications; the
-# partner guide lists no phone number, only that the 地市工信部门 review applications first.
-TALENT_HOTLINE_CLAUSE = "talent.contact.p1"
-PARTNER_CONTACT_CLAUSE = "partner.process.2"
-
 
 def citation(clause: dict) -> dict:
     keys = ("clause_id", "doc_id", "doc_title", "path", "text", "contacts")
@@ -36,19 +31,6 @@ def contact_line(clause: dict) -> str:
 def topic_of(question: str) -> str:
     """talent, partner or both: which document's contacts a refusal should give."""
     return document_hint(normalize(question)) or "both"
-
-
-def hotline_text(topic: str) -> tuple[str, list[dict]]:
-    talent, partner = clause_by_id(TALENT_HOTLINE_CLAUSE), clause_by_id(PARTNER_CONTACT_CLAUSE)
-    talent_contact = talent["contacts"][0]
-    lines, cited = [], []
-    if topic in ("talent", "both"):
-        lines.append(f"云聚英才卡相关问题请致电{talent_contact['office']}：{talent_contact['phone']}。")
-        cited.append(citation(talent))
-    if topic in ("partner", "both"):
-        lines.append("智能制造生态合作伙伴申报相关问题请向所在地市工信部门咨询（申报指南未列出咨询电话）。")
-        cited.append(citation(partner))
-    return "".join(lines), cited
 
 
 def parent_id(clause_id: str) -> str:
@@ -112,7 +94,8 @@ def compose(result: dict) -> dict:
         answer = "另，".join(quote(group) for group in groups) + contact_line(best)
         return {"answer": answer, "answerable": True,
                 "citations": [citation(clause) for clause in unique]}
-    hotline, cited = hotline_text(topic_of(question))
+    hotline, cited_ids = contact_lines(topic_of(question))
+    cited = [citation(clause_by_id(clause_id)) for clause_id in cited_ids]
     answer = ("抱歉，《白云区云聚英才卡申领及服务指南》和《广东省智能制造生态合作伙伴（2024年）申报指南》"
               "中没有能回答这个问题的条款，我不能替文件作答。" + hotline)
     return {"answer": answer, "answerable": False, "citations": cited}

@@ -114,3 +114,10 @@ def test_the_contract_import_still_names_the_function_after_the_module_loads():
 
     assert callable(retrieval.search)
     assert retrieval.search("钻石卡能享受哪些待遇", k=2)["hits"][0]["clause_id"].startswith("talent.")
+
+
+def test_a_partner_question_the_guide_does_not_settle_is_refused_with_a_number_to_call():
+    result = compose({"question": "合作伙伴称号会被撤销吗", "answerable": False, "hits": []})
+    assert "所在地市工信部门" in result["answer"] and "12345" in result["answer"]
+    assert "35912660" not in result["answer"]       # the talent card office is not theirs
+    assert result["citations"][0]["clause_id"] == "partner.process.2"
