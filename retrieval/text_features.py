@@ -71,10 +71,18 @@ def answer_type_missing(question: str, clause_text: str) -> float:
                      for asked, held in ANSWER_TYPES))
 
 
+# What a question becomes before any model sees it: a fitted model is stale when these change.
+QUESTION_PIPELINE = ("text_features.py", "normalize.py", "tokenizer.py", "colloquial.yml",
+                     "passages.py", "bm25.py")
+
+
 def source_fingerprint(module_file: str, *siblings: str) -> str:
-    """Hash of a module's source and of sibling files: fitted models are tied to this code."""
+    """Hash of a module's source, sibling files, the question pipeline and the jieba dictionary:
+    fitted models are tied to this code and data."""
     here = Path(module_file)
+    paths = [here, *(here.with_name(name) for name in siblings + QUESTION_PIPELINE)]
+    paths += sorted((here.parent.parent / "knowledge" / "jieba").glob("*.txt"))
     digest = hashlib.sha256()
-    for path in (here, *(here.with_name(name) for name in siblings)):
+    for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()
