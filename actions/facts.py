@@ -20,14 +20,27 @@ from actions.numbers import Quantity, find_quantities, normalise
 
 AFFIRM_INTENTS = ("affirm",)
 DENY_INTENTS = ("deny",)
+# Intents of a message that asks rather than states: words in it are not facts said in passing.
+QUESTION_INTENTS = ("ask_question", "ask_human", "out_of_scope", "chitchat")
 # "没有" / "不是" answers written out, for when the classifier calls them `inform`.
 _YES = re.compile(r"^(是|是的|对|对的|有|有的|满足|符合|嗯|好|没错|当然|确定|都满足|都符合|都有|都是)[。！!啊呀的]*$")
 _NO = re.compile(r"^(不是|否|不|没有|没|无|不满足|不符合|都不是|都没有|都不满足|都不符合|还没有|暂时没有)[。！!啊呀的]*$")
 
 # Words that say the speaker heads the enterprise (申领人是企业主要负责人).
 HEAD_WORDS = ("主要负责人", "负责人", "老板", "老总", "总经理", "董事长", "总裁", "CEO", "ceo",
-              "法定代表人", "法人代表", "法人", "创始人", "一把手", "掌门人")
+              "法定代表人", "法人代表", "法人", "创始人", "一把手", "掌门人", "厂长", "实际控制人",
+              "实控人")
 NOT_HEAD_WORDS = ("普通员工", "普通职工", "员工", "职员", "打工", "上班族")
+# Heads of a part, or deputies: they contain a head word but do not head the enterprise.
+NOT_HEAD_PHRASES = ("部门负责人", "项目负责人", "技术负责人", "团队负责人", "业务负责人", "财务负责人",
+                    "分公司负责人", "车间负责人", "副总经理", "副总裁", "副董事长", "副厂长", "部门经理")
+# A manager of a 四上 or headquarters enterprise (talent.eligibility.gold.12) said in two parts:
+# "我是公司高管，公司是四上企业".
+_KEY_ENTERPRISE = re.compile(r"四上企业|总部企业")
+_MANAGER = re.compile(r"高管|中层|中高层|高层管理|管理人员|管理层|副总|部门经理|部门负责人")
+# "什么称号都没有" / "没有任何人才称号": no title, said inside a longer message.
+_NO_TITLES = re.compile(r"(什么|啥|任何)(人才)?(称号|头衔|职称|荣誉|奖项|资格)?(都|也)(没有|没|不是)|"
+                        r"没有?(任何|什么)?(人才)?(称号|头衔|职称|荣誉|奖项)|(称号|头衔|职称)(都|也)?(没有|没)")
 # 项目带头人 is named beside 企业主要负责人 in talent.eligibility.gold.13 only.
 PROJECT_LEAD_WORDS = ("项目带头人", "带头人")
 
@@ -70,6 +83,7 @@ class Reading:
 
     slots: Dict[str, object] = field(default_factory=dict)
     vague: List[str] = field(default_factory=list)  # the vague amounts as written
+    vague_slots: List[str] = field(default_factory=list)  # the fact each vague amount was for
     clarify: List[str] = field(default_factory=list)  # questions to ask back
     pending: Optional[str] = None  # the noun a clarifying question asked about
 
@@ -214,6 +228,7 @@ def read_numbers(text: str, numeric_slots: Sequence[NumericSlot], requested: Opt
 def _take(quantity: Quantity, slot: NumericSlot, reading: Reading) -> None:
     if quantity.vague:
         reading.vague.append(quantity.text + quantity.unit)
+        reading.vague_slots.append(slot.name)
         return
     value = _convert(quantity, slot)
     if value is not None and slot.name not in reading.slots:
@@ -269,6 +284,8 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         affirmed = _complete_clarification(text, intent, slots.get("pending_clarification"))
     if _QUALIFYING_MASTERS.search(rest) and "silver.masters" not in affirmed:
         affirmed.append("silver.masters")
+    if _KEY_ENTERPRISE.search(text) and _MANAGER.search(rest) and "gold.key_enterprise_manager" not in affirmed:
+        affirmed.append("gold.key_enterprise_manager")
     plain = [t for t in affirmed if not t.endswith("_head")]
     head_only = [t for t in affirmed if t.endswith("_head")]
     if head_only:
@@ -278,12 +295,19 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         pending = [t for t in head_only if t not in confirmed]
         if pending:
             reading.slots["talent_head_titles"] = _merge(slots.get("talent_head_titles"), pending)
-    denied_all = requested == "talent_titles" and not affirmed and yes_no(text, intent) is False
+    denied_all = not affirmed and ((requested == "talent_titles" and yes_no(text, intent) is False)
+                                   or (requested in (None, "talent_titles") and _NO_TITLES.search(rest)))
     if plain or head_only or denied_all or (requested == "talent_titles" and not_qualifying):
         reading.slots["talent_titles"] = _merge(slots.get("talent_titles"), plain)
-    elif requested == "talent_titles":
+    elif requested in (None, "talent_titles") and slots.get("talent_titles") is None:
+        # Asked for titles, or the assessment starts with an unclear one ("我是劳模，能办卡吗").
         for word, noun, question in TITLE_CLARIFICATIONS:
             if word in rest:
+                # The detail may be in the same message: "我是劳模，市级的".
+                completed = _complete_in_message(rest, word, noun)
+                if completed:
+                    reading.slots["talent_titles"] = _merge(slots.get("talent_titles"), completed)
+                    break
                 reading.clarify.append(question)
                 reading.pending = noun
                 break
@@ -315,10 +339,25 @@ def _complete_clarification(text: str, intent: Optional[str], pending: Optional[
     return []
 
 
+def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
+    """Titles from an unclear title and its detail said apart in one message ("我是劳模，市级的"):
+    each other clause is tried as the short answer to the clarifying question."""
+    for clause in re.split(r"[，,。；;！!？?\s]+", text):
+        short = re.sub(r"[的是我了呢啊吧]", "", clause)
+        # Only a short detail ("市级的", "省级", "A类"), never a place: "在白云区" is not 区劳模.
+        if short and word not in clause and len(short) <= 4 and "白云" not in short:
+            found = _complete_clarification(clause, None, noun)
+            if found:
+                return found
+    return []
+
+
 def _read_head(text: str) -> Optional[bool]:
+    deputies = _find_words(text, NOT_HEAD_PHRASES)
+    text = _mask(text, [(s, e) for s, e, _ in deputies])
     for start, _end, _word in _find_words(text, HEAD_WORDS):
         return not _negated_before(text, start)
-    if any(word in text for word in NOT_HEAD_WORDS):
+    if deputies or any(word in text for word in NOT_HEAD_WORDS):
         return False
     return None
 
@@ -367,8 +406,8 @@ SERVICE_CASE_DOMAINS = ("行业组织", "智能制造金融服务")
 # Yes/no domain conditions stated in passing: a few words that only that condition uses.
 CRITERION_WORDS = {
     "equipment.own_brand_ip": ("自主品牌",),
-    "equipment.rd_institution": ("研发机构",),
-    "solution.rd_institution": ("研发机构",),
+    "equipment.rd_institution": ("研发机构", "研发中心"),
+    "solution.rd_institution": ("研发机构", "研发中心"),
     "solution.main_business": ("系统集成服务",),
     "software.dev_environment": ("开发环境",),
     "software.core_technology": ("核心关键技术",),
@@ -406,7 +445,7 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     domains = [m for m in with_entities(lexicon.find("domain", text, masked=masked), entities, "domain", text)
                if not m.negated and not any(s < m.end and m.start < e for s, e in masked)]
     if domains:
-        reading.slots["domain"] = domains[0].value
+        reading.slots["domain"] = _pick_domain(domains)
     domain = reading.slots.get("domain") or slots.get("domain")
 
     direct = [m.value for m in qualifications if not m.negated]
@@ -448,6 +487,19 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
         reading.slots["partner_conditions"] = conditions
     _answer_yes_no(text, intent, requested, ("already_partner",), reading)
     return reading
+
+
+# Domains that say what kind of body the applicant is: "机器人行业协会" applies as 行业组织, a bank
+# that serves machine makers as 智能制造金融服务.
+ORGANISATION_DOMAINS = ("行业组织", "智能制造金融服务", "智能制造人才")
+
+
+def _pick_domain(found: Sequence[lexicon.Match]) -> str:
+    """The domain meant when a message names several: one named as a domain ("…领域" or its
+    own name) first, then the kind of body the applicant is, then the first named."""
+    named = [m for m in found if m.text == m.value or m.text.endswith("领域")]
+    kinds = [m for m in found if m.value in ORGANISATION_DOMAINS]
+    return (named or kinds or found)[0].value
 
 
 def _numbers_named(text: str, how_many: int) -> List[int]:
@@ -522,6 +574,10 @@ def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -
             reading.clarify.append("请告诉我具体哪一条不满足，例如：“第2条不满足”。")
     if _BASIC_ALL.search(text) and not re.search(r"基本(遴选)?条件[^，,。]{0,4}(不|没)", text):
         known.update({c["id"]: True for c in criteria("partner") if c["group"] == "basic"})
-    for cid, met in _named_conditions(text, list(CRITERION_WORDS)).items():
-        known.setdefault(cid, met)  # a domain condition stated in passing
+    # Conditions stated in passing ("没有失信，没出过安全事故，设有研发机构"): the domain's own,
+    # and the basic ones named by their words; not in a question ("失信企业能申报吗").
+    if intent not in QUESTION_INTENTS:
+        basic = [c["id"] for c in criteria("partner") if c["group"] == "basic"]
+        for cid, met in _named_conditions(text, basic + list(CRITERION_WORDS)).items():
+            known.setdefault(cid, met)
     return known if known != before else {}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 import cn2an
+import zhconv
 
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_SCALES = "十百千万亿"
@@ -77,8 +78,9 @@ class Quantity:
 
 
 def normalise(text: str) -> str:
-    """Full-width digits and signs to ASCII (１５００ -> 1500, ％ -> %); drop thousands commas."""
-    text = unicodedata.normalize("NFKC", text)
+    """Full-width digits and signs to ASCII (１５００ -> 1500, ％ -> %); traditional characters
+    to simplified (白雲區 -> 白云区, 兩千萬 -> 两千万), as retrieval does; drop thousands commas."""
+    text = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
     return re.sub(r"(?<=\d),(?=\d{3})", "", text)
 
 

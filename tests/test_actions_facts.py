@@ -21,6 +21,22 @@ from actions.facts import read_partner, read_talent
     ("我是国家级孵化平台的主要负责人", None, "inform",
      {"enterprise_head": True, "talent_titles": ["diamond.national_incubator_head"]}),
     ("我是白云工匠培育工作室负责人", None, "inform", {"talent_titles": ["silver.district_labour_model"]}),
+    # traditional characters are read as simplified
+    ("我是博士，公司在白雲區", None, "ask_talent_card", {"talent_titles": ["gold.phd"], "employer_in_baiyun": True}),
+    ("去年區庫稅收兩千萬", "district_tax_wan", "inform", {"district_tax_wan": 2000}),
+    # no title, said inside a longer message
+    ("我什么称号都没有，但我是公司法人，公司在白云区", "talent_titles", "inform",
+     {"talent_titles": [], "enterprise_head": True, "employer_in_baiyun": True}),
+    # deputies and heads of a part do not head the enterprise
+    ("我是副总经理", None, "inform", {"enterprise_head": False}),
+    ("我是部门负责人", None, "inform", {"enterprise_head": False}),
+    ("我是厂长", None, "inform", {"enterprise_head": True}),
+    # a manager of a 四上 enterprise, said in two parts
+    ("我是公司高管，公司是四上企业", None, "inform", {"talent_titles": ["gold.key_enterprise_manager"]}),
+    # an unclear title and its detail in one message; a place is not the detail
+    ("我是劳模，市级的，在白云区工作", "talent_titles", "inform",
+     {"talent_titles": ["gold.provincial_labour_medal"], "employer_in_baiyun": True}),
+    ("我是海归，回国创业", None, "inform", {"talent_titles": ["silver.overseas_founder"]}),
 ])
 def test_talent_facts(text, requested, intent, slots):
     assert read_talent(text, intent, requested, {}).slots == slots
@@ -48,6 +64,38 @@ def test_partner_facts(text, requested, slots):
 def test_vague_amounts_are_reported_not_taken():
     reading = read_partner("近三年平均两千来万", "inform", "avg_revenue_wan", {})
     assert reading.slots == {} and reading.vague == ["两千来万"]
+    assert reading.vague_slots == ["avg_revenue_wan"]
+
+
+@pytest.mark.parametrize("text, requested", [("我是劳模，在白云区", "talent_titles"),
+                                             ("我是硕士，能办卡吗", None)])
+def test_an_unclear_title_asks_for_its_detail_also_when_the_assessment_starts(text, requested):
+    reading = read_talent(text, "inform", requested, {})
+    assert "talent_titles" not in reading.slots and reading.clarify and reading.pending
+
+
+@pytest.mark.parametrize("text, domain", [
+    ("我们生产数控机床", "智能制造装备"),
+    ("我们是做工业机器人的", "智能制造装备"),
+    ("我们做MES", "关键软件"),
+    ("我们做工业互联网平台", "信息网络基础设施"),
+    ("我们是系统集成商", "智能制造系统解决方案"),
+    ("我们是商会", "行业组织"),
+    ("我们是机器人行业协会", "行业组织"),          # the kind of body, not its members' products
+    ("我们是融资租赁公司", "智能制造金融服务"),
+    ("我们是职业院校", "智能制造人才"),
+    ("我们建了数字化车间", "智能制造试点示范"),
+    ("我们做3D打印设备，报智能制造系统解决方案领域", "智能制造系统解决方案"),  # the domain named wins
+])
+def test_domains_in_the_words_companies_use(text, domain):
+    assert read_partner(text, "inform", None, {}).slots.get("domain") == domain
+
+
+def test_basic_conditions_said_in_passing_but_not_in_a_question():
+    conditions = read_partner("在广东依法注册，没有失信，没出过安全事故", "inform", None, {}).slots["partner_conditions"]
+    assert conditions == {"basic.registered_in_guangdong": True, "basic.good_credit": True,
+                          "basic.safety_record": True}
+    assert read_partner("失信企业能申报吗", "ask_question", None, {}).slots == {}
 
 
 EQUIPMENT = {"domain": "智能制造装备"}
