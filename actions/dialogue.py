@@ -90,18 +90,22 @@ def talent_criteria(slots: dict) -> List[str]:
 
 def next_talent_question(slots: dict) -> Optional[str]:
     skipped = _skipped(slots)
-    if slots.get("talent_titles") is None and "talent_titles" not in skipped:
-        # Titles first, unless the facts given already establish a card (an enterprise head
-        # with a qualifying tax figure): as everywhere, the first card established ends it.
-        if decide_talent(slots)["outcome"] != "eligible":
-            return "talent_titles"
+    titles_open = slots.get("talent_titles") is None and "talent_titles" not in skipped
+    decision = decide_talent(slots)
+    if decision["outcome"] == "eligible":
+        return None  # as everywhere, the first card established ends it
+    # Titles first (a tier needs a named criterion to cite); but someone who said they head
+    # the enterprise is asked its figures first (区库税收, 营收, 投资), the titles after them.
+    if titles_open and slots.get("enterprise_head") is not True:
+        return "talent_titles"
     if slots.get("talent_head_titles") and slots.get("enterprise_head") is None \
             and "enterprise_head" not in skipped:
         return "enterprise_head"
-    decision = evaluate(TALENT, facts_of(TALENT, slots), talent_criteria(slots))
-    if decision["outcome"] != "needs_more_info":
-        return None
-    return next((fact for fact in decision["missing"] if fact not in skipped), None)
+    if decision["outcome"] == "needs_more_info":
+        fact = next((fact for fact in decision["missing"] if fact not in skipped), None)
+        if fact:
+            return fact
+    return "talent_titles" if titles_open else None
 
 
 def decide_talent(slots: dict) -> dict:

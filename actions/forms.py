@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue, facts, replies
@@ -32,6 +32,53 @@ _UNSURE = re.compile(r"不知道|不清楚|不确定|说不好|记不清|没统�
 # Actions after which the form runs on the same user message without it being new input.
 _NOT_INTERRUPTIONS = {"action_listen", "action_extract_slots", "action_deactivate_loop",
                       "action_route_inform"}
+OTHER_PROGRAM = {TALENT: PARTNER, PARTNER: TALENT}
+# A message that names one programme and not the other is about that one, whatever the
+# classifier said ("我们公司是企业主要负责人能办卡吗" is about the card, not the partner programme).
+_NAMES_TALENT = re.compile(r"英才卡|人才卡|云聚英才|办卡|申卡|领卡|拿卡|什么卡|哪种卡|哪类卡|哪张卡|"
+                           r"哪个卡|哪一档|钻石卡|金卡|银卡")
+_NAMES_PARTNER = re.compile(r"合作伙伴|生态伙伴|生态合作|遴选|申报书|直接认定")
+# The organisation speaking: partner figures said by "我们公司" are the company's, while
+# "我有7项发明专利" may be a talent's own achievement.
+_ORGANISATION = re.compile(r"我们|我司|本公司|本单位|本企业|咱们|公司|企业|单位|工厂|厂里|协会|学校|院校|银行")
+# Facts that alone do not tell which programme a message is about: working in 白云区 or
+# heading a firm (the partner programme's applicants are firms too), a domain name or a
+# yes/no condition (a talent may work "在软件公司").
+_WEAK = {TALENT: {"employer_in_baiyun", "enterprise_head", "talent_head_titles"},
+         PARTNER: {"domain", "already_partner", "partner_conditions", "unit_type"}}
+
+
+def programme_named(text: str) -> Optional[str]:
+    """The programme a message names by its own words, when it names only one."""
+    talent, partner = bool(_NAMES_TALENT.search(text)), bool(_NAMES_PARTNER.search(text))
+    if talent != partner:
+        return TALENT if talent else PARTNER
+    return None
+
+
+def belongs_to_other(program: str, tracker: Tracker, reading: facts.Reading) -> bool:
+    """True when the latest message, which states nothing for `program`, is about the other
+    programme: it names only that one, or states facts of it that cannot be this one's."""
+    if reading.understood:
+        return False
+    text = (tracker.latest_message or {}).get("text") or ""
+    other = OTHER_PROGRAM[program]
+    if programme_named(text) == other:
+        return True
+    if programme_named(text) == program:
+        return False
+    theirs = read_message(other, tracker, program_slots(tracker, other), requested=None)
+    strong = set(theirs.slots) - _WEAK[other]
+    if other == TALENT:
+        return bool(strong or theirs.clarify)
+    return bool(strong) and bool(_ORGANISATION.search(text))
+
+
+def handed_over_from(tracker: Tracker, form: str) -> bool:
+    """True when `form` was active since the latest user message (it handed the message on)."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    return any(e.get("event") == "active_loop" and e.get("name") == form for e in events[last_user + 1:])
 
 
 def program_slots(tracker: Tracker, program: str) -> Dict[str, Any]:
@@ -54,11 +101,17 @@ def fresh_user_turn(tracker: Tracker, form: str) -> bool:
                    for e in after)
 
 
-def read_message(program: str, tracker: Tracker, slots: dict) -> facts.Reading:
+_ASKED = object()
+
+
+def read_message(program: str, tracker: Tracker, slots: dict, requested=_ASKED) -> facts.Reading:
+    """The latest message read for `program`, as an answer to the question the form asked
+    (`requested`: another slot name, or None to read it as a message nothing asked for)."""
     message = tracker.latest_message or {}
     text = message.get("text") or ""
     intent = (message.get("intent") or {}).get("name")
-    requested = tracker.get_slot("requested_slot")
+    if requested is _ASKED:
+        requested = tracker.get_slot("requested_slot")
     entities = message.get("entities") or []
     if program == TALENT:
         return facts.read_talent(text, intent, requested, slots, entities)
@@ -88,6 +141,12 @@ class AssessmentValidation(ProgramAction, ABC):
         slots = program_slots(tracker, self.program)
         events: List[Dict[Text, Any]] = []
         if fresh_user_turn(tracker, form):
+            other = FORMS[OTHER_PROGRAM[self.program]]
+            if tracker.get_slot("requested_slot") is None and not handed_over_from(tracker, other) \
+                    and belongs_to_other(self.program, tracker, read_message(self.program, tracker, slots)):
+                # Started on a message about the other programme (the classifier took one for
+                # the other): hand it over to the other form, which reads it.
+                return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction(other)]
             taken = self._take_message(dispatcher, tracker, slots)
             if taken is None:
                 return []  # nothing for the form: Rasa lets the rules handle this message
@@ -105,9 +164,9 @@ class AssessmentValidation(ProgramAction, ABC):
         requested = tracker.get_slot("requested_slot")
         reading = read_message(self.program, tracker, slots)
         updates = dict(reading.slots)
-        for vague in reading.vague:
+        for vague, fact in zip(reading.vague, reading.vague_slots):
             dispatcher.utter_message(text=f"您说的“{vague}”不是一个确切的数，评估需要具体数字。"
-                                          f"请给出准确的数，例如：{dialogue.EXAMPLES.get(requested, '“30人”')}。")
+                                          f"请给出准确的数，例如：{dialogue.EXAMPLES.get(fact, '“30人”')}。")
         for question in reading.clarify:
             dispatcher.utter_message(text=question)
         if reading.understood:
@@ -124,6 +183,8 @@ class AssessmentValidation(ProgramAction, ABC):
             return {}  # the message that started the form: nothing asked yet, nothing missed
         if intent in YIELD_INTENTS or intent == OTHER_PROGRAM_INTENT[self.program]:
             return None
+        if belongs_to_other(self.program, tracker, reading):
+            return None  # facts of the other programme: a rule switches to its form
         # An answer we could not read: say so with an example; the form then asks again.
         dispatcher.utter_message(text=dialogue.reask_text(requested) if requested
                                  else "抱歉，我没能读出所需信息，请换个说法。")
@@ -153,10 +214,20 @@ class AskSlot(ProgramAction, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         slots = program_slots(tracker, self.program)
+        if self.slot == "talent_titles" and clarified_this_turn(tracker):
+            return []  # the clarifying question just asked ("哪一级的劳动模范？") is the question
         dispatcher.utter_message(text=dialogue.question_text(self.program, self.slot, slots),
                                  json_message={"type": "question", "program": self.program,
                                                "slot": self.slot})
         return []
+
+
+def clarified_this_turn(tracker: Tracker) -> bool:
+    """True when a clarifying question about a title was set since the latest user message."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    return any(e.get("event") == "slot" and e.get("name") == "pending_clarification" and e.get("value")
+               for e in events[last_user + 1:])
 
 
 def _ask_action(program: str, slot: str) -> type:
@@ -210,14 +281,17 @@ class StopAssessment(Action):
 
 
 FIRST_PERSON = re.compile(r"我|咱|本人|本公司|本单位|本企业|我司")
+_WE_ORGANISATION = re.compile(r"我们|咱们|我司|我公司|我单位|我厂|我院|我校|我行|本公司|本单位|本企业")
 
 
 def assessment_for(tracker: Tracker, weak: tuple = ()) -> Optional[str]:
     """The form whose programme the latest message states facts of (titles, employer, a
     domain, figures...), or None. Facts named in `weak` do not count on their own."""
-    talent = read_message(TALENT, tracker, program_slots(tracker, TALENT)).slots
+    talent_reading = read_message(TALENT, tracker, program_slots(tracker, TALENT))
     partner = read_message(PARTNER, tracker, program_slots(tracker, PARTNER)).slots
-    talent_signals = set(talent) - {"talent_head_titles"}
+    talent_signals = set(talent_reading.slots) - {"talent_head_titles"}
+    if talent_reading.clarify:  # "我是劳模": a title that needs one more detail
+        talent_signals.add("talent_titles")
     partner_signals = set(partner)
     if talent_signals <= set(weak):
         talent_signals = set()
@@ -230,16 +304,33 @@ def assessment_for(tracker: Tracker, weak: tuple = ()) -> Optional[str]:
     return None
 
 
+# "企业老总能办什么卡", "公司的高管可以办卡吗": which card an enterprise head or manager gets
+# depends on the firm's figures, so the assessment answers it, not one clause.
+_HEAD_CARD_QUESTION = re.compile(r"(负责人|老总|老板|总经理|董事长|法人|高管|中高层|厂长|总裁|创始人)"
+                                 r"[^，,。？?]{0,12}(办|申请|申领|领|拿|够|符合|算)[^，,。？?]{0,6}"
+                                 r"(卡|英才|哪一档|哪个档)")
+# ... unless it asks how to apply ("法人申请英才卡要营业执照吗"): that is a clause's answer.
+_PROCEDURE = re.compile(r"材料|提供|证明|证件|营业执照|流程|程序|步骤|在哪|哪里|多久|时间|电话|网址|平台")
+
+
 def own_case(tracker: Tracker) -> Optional[str]:
     """For a question like "我是博士，能办什么卡": the person describes their own case, so the
     assessment answers it better than a clause. The form to start, or None."""
     text = (tracker.latest_message or {}).get("text") or ""
-    if (tracker.active_loop or {}).get("name") or not FIRST_PERSON.search(text):
+    if (tracker.active_loop or {}).get("name"):
+        return None
+    if _HEAD_CARD_QUESTION.search(facts.normalise(text)) and not _PROCEDURE.search(text) \
+            and programme_named(text) != PARTNER:
+        return FORMS[TALENT]
+    if not FIRST_PERSON.search(text):
         return None
     # Working in 白云区 or a yes/no condition alone do not make a question a case to assess:
-    # "我在白云区工作，英才卡怎么申请" wants the procedure.
-    return assessment_for(tracker, weak=("employer_in_baiyun", "enterprise_head", "already_partner",
-                                         "partner_conditions"))
+    # "我在白云区工作，英才卡怎么申请" wants the procedure; nor does a domain word said by a
+    # person rather than an organisation ("我在银行上班，英才卡怎么申请").
+    weak = ("employer_in_baiyun", "enterprise_head", "already_partner", "partner_conditions")
+    if not _WE_ORGANISATION.search(text):
+        weak += ("domain",)
+    return assessment_for(tracker, weak=weak)
 
 
 class RouteInform(Action):

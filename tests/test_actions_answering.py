@@ -70,6 +70,9 @@ def test_handoff_for_the_partner_programme_invents_no_number():
 @pytest.mark.parametrize("question, form", [
     ("我是博士，在白云区上班，能办什么卡", "talent_card_form"),
     ("我们做智能装备的，有7项发明专利，能申报吗", "partner_form"),
+    # which card an enterprise head or manager gets depends on the firm's figures
+    ("企业老总能办什么卡", "talent_card_form"),
+    ("公司的高管可以办卡吗", "talent_card_form"),
 ])
 def test_a_question_about_ones_own_case_starts_the_assessment(question, form):
     from rasa_sdk.events import FollowupAction
@@ -78,7 +81,8 @@ def test_a_question_about_ones_own_case_starts_the_assessment(question, form):
     assert events == [FollowupAction(form)] and messages == []
 
 
-@pytest.mark.parametrize("question", ["博士可以申请什么卡", "我在白云区工作，英才卡怎么申请"])
+@pytest.mark.parametrize("question", ["博士可以申请什么卡", "我在白云区工作，英才卡怎么申请",
+                                      "法人申请英才卡要营业执照吗", "我在银行上班，英才卡怎么申请"])
 def test_general_questions_are_answered_not_assessed(question):
     events, messages = run(answering.ActionAnswerQuestion(), question)
     assert events == [] and messages[0]["custom"]["type"] == "answer"

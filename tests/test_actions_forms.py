@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import dialogue, forms
@@ -163,6 +163,70 @@ def test_a_head_only_title_waits_for_being_the_head():
                     tracker("我在国家级孵化器工作，单位在白云区", "inform", slots, "talent_card_form"))
     assert SlotSet("talent_head_titles", ["diamond.national_incubator_head"]) in events
     assert events[-1] == SlotSet("requested_slot", "enterprise_head")
+
+
+def test_an_enterprise_head_is_asked_the_figures_before_the_titles():
+    assert dialogue.next_question(TALENT, {"enterprise_head": True}) == "employer_in_baiyun"
+    slots = {"enterprise_head": True, "employer_in_baiyun": True}
+    assert dialogue.next_question(TALENT, slots) == "district_tax_wan"
+    # figures that settle no card: the titles are asked last
+    slots.update(district_tax_wan=500, hightech_revenue_wan=0, district_investment_wan=0)
+    assert dialogue.next_question(TALENT, slots) == "talent_titles"
+    slots.update(talent_titles=[])
+    assert dialogue.next_question(TALENT, slots) is None
+
+
+def test_a_clarifying_question_replaces_the_titles_question():
+    track = tracker("我是劳模", "inform", {"requested_slot": "talent_titles"}, "talent_card_form")
+    track.events.append({"event": "slot", "name": "pending_clarification", "value": "劳模"})
+    assert run(forms.AskTalentTitles(), track) == ([], [])
+    # asked again on a later turn, it is the full question
+    _, messages = run(forms.AskTalentTitles(), tracker("嗯", "inform", {"pending_clarification": "劳模"},
+                                                       "talent_card_form"))
+    assert "学历学位" in messages[0]["text"]
+
+
+def test_a_vague_amount_gets_the_example_of_its_own_fact():
+    slots = {"requested_slot": "employer_in_baiyun", "enterprise_head": True}
+    _, messages = run(forms.ValidateTalentCardForm(),
+                      tracker("公司在白云区，去年区库税收大概一千二百万", "inform", slots, "talent_card_form"))
+    assert "“区库年税收1200万元”" in texts(messages)[0]
+
+
+# --- the other programme's message -----------------------------------------------------------
+
+def test_a_form_started_on_the_other_programmes_message_hands_it_over():
+    # the classifier took a card question for the partner programme
+    track = tracker("我们公司是企业主要负责人能办卡吗", "ask_partner", {}, "partner_form")
+    track.events.append({"event": "active_loop", "name": "partner_form"})
+    events, messages = run(forms.ValidatePartnerForm(), track)
+    assert events == [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("talent_card_form")]
+    assert messages == []
+    # the talent card form reads it, and does not hand it back
+    track = tracker("我们公司是企业主要负责人能办卡吗", "ask_partner", {}, "talent_card_form")
+    track.events[2:2] = [{"event": "active_loop", "name": "partner_form"},
+                         {"event": "active_loop", "name": None}]
+    track.events.append({"event": "active_loop", "name": "talent_card_form"})
+    events, _ = run(forms.ValidateTalentCardForm(), track)
+    assert events == [SlotSet("enterprise_head", True), SlotSet("requested_slot", "employer_in_baiyun")]
+
+
+@pytest.mark.parametrize("validation, text, slots", [
+    (forms.ValidatePartnerForm(), "我是公司老总，公司在白云区，去年区库税收一千二百万", {"requested_slot": "domain"}),
+    (forms.ValidatePartnerForm(), "我是博士", {"requested_slot": "invention_patents", "domain": "智能制造装备"}),
+    (forms.ValidateTalentCardForm(), "我们公司有7项发明专利，研发团队30人", {"requested_slot": "talent_titles"}),
+])
+def test_the_other_programmes_facts_mid_form_are_left_to_the_switch_rule(validation, text, slots):
+    form = "partner_form" if isinstance(validation, forms.ValidatePartnerForm) else "talent_card_form"
+    events, messages = run(validation, tracker(text, "inform", slots, form))
+    assert events == [] and messages == []  # Rasa rejects the form; a rule switches
+
+
+def test_a_talents_own_patents_are_not_a_company_case():
+    slots = {"requested_slot": "talent_titles"}
+    events, messages = run(forms.ValidateTalentCardForm(), tracker("我有7项发明专利", "inform", slots,
+                                                                 "talent_card_form"))
+    assert events == [SlotSet("unclear_answers", 1), SlotSet("requested_slot", "talent_titles")]
 
 
 def test_numbered_conditions_answer():
