@@ -5,7 +5,8 @@ criteria (contract section 3) and picks the next question:
 
 - 云聚英才卡: the person's titles first (an open question: a tier needs a named criterion to
   cite), then the facts in the order of the engine's `missing`, until a card is established or
-  ruled out.
+  ruled out. Someone who says they head the enterprise is asked its figures first (titles
+  last), and each of them while a higher card is still possible.
 - 合作伙伴: the domain and its figures in the order of `missing` (judged as if the yes/no
   conditions held, so only figures that still matter are asked), then the yes/no conditions
   (基本遴选条件 and the domain's own) in one numbered question; the nine direct-recognition
@@ -27,6 +28,8 @@ PARTNER = "partner"
 TALENT_FACTS = ("employer_in_baiyun", "enterprise_head", "district_tax_wan",
                 "hightech_revenue_wan", "district_investment_wan")
 TALENT_SLOTS = ("talent_titles", "talent_head_titles") + TALENT_FACTS
+# The enterprise's figures, asked of its 主要负责人.
+HEAD_FIGURES = ("district_tax_wan", "hightech_revenue_wan", "district_investment_wan")
 PARTNER_FACTS = ("already_partner", "domain", "unit_type", "invention_patents",
                  "software_copyrights", "rd_team_size", "avg_revenue_wan", "gd_cases_3y",
                  "staff_count", "qualified_staff_ratio", "financial_products",
@@ -93,7 +96,12 @@ def next_talent_question(slots: dict) -> Optional[str]:
     titles_open = slots.get("talent_titles") is None and "talent_titles" not in skipped
     decision = decide_talent(slots)
     if decision["outcome"] == "eligible":
-        return None  # as everywhere, the first card established ends it
+        # The first card established ends it, except for someone who said they head the
+        # enterprise: the firm's other figures (营收, 投资额) may still raise the tier.
+        if slots.get("enterprise_head") is True and decision.get("tier") != "diamond":
+            return next((fact for fact in decision["missing"]
+                         if fact in HEAD_FIGURES and fact not in skipped), None)
+        return None
     # Titles first (a tier needs a named criterion to cite); but someone who said they head
     # the enterprise is asked its figures first (区库税收, 营收, 投资), the titles after them.
     if titles_open and slots.get("enterprise_head") is not True:

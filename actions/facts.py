@@ -426,7 +426,8 @@ UNIT_TYPES = (("科研院所", ("科研院所", "研究院", "研究所", "科�
               ("企业", ("企业", "公司")))
 _ALREADY = re.compile(r"(已经?|之前|以前|早就)?(入选|是|成为|进入)(了)?(第?[一二三123]批|合作伙伴名单)")
 _NOT_ALREADY = re.compile(r"(没有?|未|不是|从未|没能)[^，,。]{0,4}(入选|合作伙伴名单|第?[一二三123]批)")
-_BASIC_ALL = re.compile(r"基本(遴选)?条件[^，,。]{0,4}(都|全部|均|全)?(满足|符合|具备|没问题)")
+_BASIC_ALL = re.compile(r"基本(遴选)?条件[^，,。]{0,4}(都|全部|均|全)?(满足|符合|具备|没问题)|"
+                        r"(都|全部|均|全)(满足|符合|具备)[^，,。]{0,2}基本(遴选)?条件")
 
 
 def read_partner(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
@@ -545,6 +546,33 @@ def _named_conditions(text: str, listed: Sequence[str]) -> Dict[str, bool]:
     return named
 
 
+_CONDITION_NO = re.compile(r"不满足|不符合|没有|未|不具备|达不到|做不到|不行|除")
+_CONDITION_YES = re.compile(r"满足|符合|具备|没问题|可以|有")
+_OTHERS_MET = re.compile(r"(其他|其余|别的|剩下)[^，,。；;]{0,4}(都|也|均)?(满足|符合|具备|没问题)")
+
+
+def _conditions_by_number(text: str, listed: Sequence[str]) -> Tuple[set, set]:
+    """(met, failed) criterion ids of the conditions named by number, each clause of the
+    message read with its own polarity ("第二条和第三条满足，第一条不满足"); a clause that only
+    names numbers takes the polarity of the next clause that has one ("第2条，我们不满足")."""
+    met: set = set()
+    failed: set = set()
+    waiting: List[str] = []
+    for clause in re.split(r"[，,。；;]", text):
+        named = [listed[n - 1] for n in _numbers_named(clause, len(listed))]
+        clause = re.sub(r"没有?(什么)?问题", "满足", clause)
+        if _CONDITION_NO.search(clause):
+            failed.update(waiting + named)
+        elif _CONDITION_YES.search(clause):
+            met.update(waiting + named)
+        else:
+            waiting += named
+            continue
+        waiting = []
+    met.update(waiting)  # numbers named without a word either way: "第1条和第3条"
+    return met - failed, failed
+
+
 def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -> Dict[str, bool]:
     """{criterion id: met} for the basic and domain yes/no conditions this message settles."""
     known: Dict[str, bool] = dict(slots.get("partner_conditions") or {})
@@ -554,12 +582,19 @@ def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -
         negative = bool(re.search(r"不满足|不符合|没有|未|不具备|达不到|做不到|不行", text))
         answer = yes_no(text, intent)
         if numbers:
-            named = {listed[n - 1] for n in numbers}
-            if negative or "除了" in text or "除" in text:
+            met, failed = _conditions_by_number(text, listed)
+            if met and failed:
+                # "第二条和第三条满足，第一条不满足": each as said; the others stay open
+                # unless "其他都满足".
+                known.update({cid: True for cid in met})
+                known.update({cid: False for cid in failed})
+                if _OTHERS_MET.search(text):
+                    known.update({cid: True for cid in listed if cid not in met | failed})
+            elif failed:
                 # "第2条不满足" / "除了第3条都满足": the named ones fail, the rest hold.
-                known.update({cid: cid not in named for cid in listed})
+                known.update({cid: cid not in failed for cid in listed})
             else:
-                known.update({cid: cid in named for cid in listed})
+                known.update({cid: cid in met for cid in listed})
         elif _named_conditions(text, listed):
             # "信用那条不满足" / "研发机构还没有建，其他都满足": conditions named by their words.
             named = _named_conditions(text, listed)

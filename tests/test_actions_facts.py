@@ -118,6 +118,24 @@ def test_the_numbered_conditions_answered(text, intent, failing):
     assert all(cid in conditions for cid in LISTED)
 
 
+def test_conditions_met_and_failed_in_one_message_leave_the_others_open():
+    conditions = read_partner("第二条和第三条满足，第一条不满足", "inform", "partner_conditions", EQUIPMENT,
+                              listed_conditions=LISTED).slots["partner_conditions"]
+    assert conditions == {"basic.registered_in_guangdong": False, "basic.safety_record": True,
+                          "basic.good_credit": True}
+    conditions = read_partner("第1条没问题，第2条，我们达不到，其他都满足", "inform", "partner_conditions",
+                              EQUIPMENT, listed_conditions=LISTED).slots["partner_conditions"]
+    assert {cid for cid, met in conditions.items() if not met} == {"basic.safety_record"}
+    assert set(conditions) == set(LISTED)
+
+
+def test_all_basic_conditions_said_either_way_round():
+    for text in ("基本条件都满足", "都满足基本条件"):
+        conditions = read_partner(text, "inform", None, {}).slots["partner_conditions"]
+        assert conditions == {"basic.registered_in_guangdong": True, "basic.safety_record": True,
+                              "basic.good_credit": True}
+
+
 def test_conditions_named_as_met_leave_the_others_open():
     conditions = read_partner("近三年没出过事故，信用良好", "inform", "partner_conditions", EQUIPMENT,
                               listed_conditions=LISTED).slots["partner_conditions"]

@@ -176,6 +176,19 @@ def test_an_enterprise_head_is_asked_the_figures_before_the_titles():
     assert dialogue.next_question(TALENT, slots) is None
 
 
+def test_an_enterprise_head_is_asked_the_other_figures_while_a_higher_card_is_possible():
+    slots = {"enterprise_head": True, "employer_in_baiyun": True, "district_tax_wan": 600}  # silver
+    assert dialogue.next_question(TALENT, slots) == "hightech_revenue_wan"
+    slots.update(hightech_revenue_wan=30000)  # gold
+    assert dialogue.next_question(TALENT, slots) == "district_investment_wan"
+    slots.update(skipped_facts=["district_investment_wan"])
+    assert dialogue.next_question(TALENT, slots) is None
+    # the diamond card ends it at once; so does any card for someone who is not the head
+    assert dialogue.next_question(TALENT, {"enterprise_head": True, "employer_in_baiyun": True,
+                                           "district_tax_wan": 1200}) is None
+    assert dialogue.next_question(TALENT, {"talent_titles": ["gold.phd"], "employer_in_baiyun": True}) is None
+
+
 def test_a_clarifying_question_replaces_the_titles_question():
     track = tracker("我是劳模", "inform", {"requested_slot": "talent_titles"}, "talent_card_form")
     track.events.append({"event": "slot", "name": "pending_clarification", "value": "劳模"})
