@@ -94,6 +94,95 @@ def test_an_employer_elsewhere_is_not_eligible_and_gets_the_hotline(chat):
     assert "35912660" in texts(replies)
 
 
+def card(replies):
+    """(tier, the eligibility clauses cited) of a talent card decision."""
+    payload = decision(replies)
+    return payload["tier"], [c["clause_id"] for c in payload["citations"]
+                             if c["clause_id"].startswith("talent.eligibility.")]
+
+
+def last_question(replies):
+    """The slot the bot asked for last (its question payload), or None."""
+    asked = [r["custom"]["slot"] for r in replies if r.get("custom", {}).get("type") == "question"]
+    return asked[-1] if asked else None
+
+
+# --- the same kind, unpublished: titles, enterprise heads, wordings ---------------------------
+
+@pytest.mark.parametrize("messages, tier, clause", [
+    (("請問我是博士，公司在白雲區，能辦什麼卡",), "gold", "talent.eligibility.gold.6"),   # traditional
+    (("我是院士，在白云区的研究院工作，能办英才卡吗",), "diamond", "talent.eligibility.diamond.1"),
+    (("我是海归，回国创业，公司注册在白云区，能办卡不",), "silver", "talent.eligibility.silver.2"),
+    (("我是公司高管，公司是四上企业，在白云区，能办卡吗",), "gold", "talent.eligibility.gold.12"),
+    (("我想办英才卡", "我是劳模，市级的，在白云区工作"), "gold", "talent.eligibility.gold.3"),
+    (("你好，我拿过省技能大赛的优秀奖，想办个人才卡", "是的，单位注册在白云区"), "gold", "talent.eligibility.gold.2"),
+    (("我有优粤卡", "在白云区上班"), "diamond", "talent.eligibility.diamond.13"),
+    (("我们公司在白云区，年纳税两千万，我是董事长，能办钻石卡吗",), "diamond", "talent.eligibility.diamond.17"),
+])
+def test_titles_and_heads_in_other_words(chat, messages, tier, clause):
+    got_tier, clauses = card(chat.run(*messages))
+    assert got_tier == tier and clause in clauses
+
+
+def test_a_card_question_taken_for_the_partner_programme_goes_to_the_card(chat):
+    # was classified ask_partner and started the partner form, which then read nothing
+    replies = chat.say("我们公司是企业主要负责人能办卡吗")
+    assert last_question(replies) == "employer_in_baiyun"
+    tier, clauses = card(chat.say("我是公司老总，公司在白云区，去年区库税收一千二百万"))
+    assert tier == "diamond" and "talent.eligibility.diamond.17" in clauses
+
+
+def test_card_facts_inside_the_partner_form_switch_to_the_card(chat):
+    assert last_question(chat.say("我们公司能申请合作伙伴吗")) == "domain"
+    tier, clauses = card(chat.say("我是公司老总，公司在白云区，去年区库税收一千二百万"))
+    assert tier == "diamond" and "talent.eligibility.diamond.17" in clauses
+
+
+def test_company_figures_inside_the_card_form_switch_to_the_partner_form(chat):
+    assert last_question(chat.say("我想办英才卡")) == "talent_titles"
+    assert last_question(chat.say("我们公司有7项发明专利，研发团队30人，做智能装备的")) == "avg_revenue_wan"
+
+
+@pytest.mark.parametrize("question, asked", [("企业老总能办什么卡", "employer_in_baiyun"),
+                                             ("公司的高管可以办卡吗", "talent_titles"),
+                                             ("董事长能申请英才卡吗", "employer_in_baiyun")])
+def test_head_and_manager_card_questions_start_the_assessment(chat, question, asked):
+    replies = chat.say(question)
+    assert last_question(replies) == asked
+    assert not any(r.get("custom", {}).get("type") == "answer" for r in replies)
+
+
+def test_an_enterprise_head_is_asked_the_firms_figures_not_the_titles_again(chat):
+    assert last_question(chat.say("帮我评估一下能办哪种人才卡")) == "talent_titles"
+    assert last_question(chat.say("我是企业老总")) == "employer_in_baiyun"
+    assert last_question(chat.say("公司在白云区")) == "district_tax_wan"
+    # 600万 makes a silver card; the other figures could raise it
+    assert last_question(chat.say("区库税收六百万")) == "hightech_revenue_wan"
+    assert last_question(chat.say("是高新技术企业，年营收三亿")) == "district_investment_wan"
+    tier, clauses = card(chat.say("不清楚"))
+    assert tier == "gold" and "talent.eligibility.gold.11" in clauses
+
+
+def test_no_title_said_inside_a_longer_answer(chat):
+    chat.say("我想办英才卡")
+    assert last_question(chat.say("我什么称号都没有，但我是公司法人，公司在白云区")) == "district_tax_wan"
+
+
+def test_a_clarifying_question_is_the_only_question(chat):
+    chat.say("我想办英才卡")
+    replies = chat.say("我是劳模")
+    assert "哪一级的劳动模范" in texts(replies) and "学历学位" not in texts(replies)
+    assert last_question(chat.say("省级的")) == "employer_in_baiyun"
+    tier, clauses = card(chat.say("单位在白云区"))
+    assert tier == "diamond" and "talent.eligibility.diamond.7" in clauses
+
+
+def test_a_vague_tax_figure_is_asked_again_with_its_own_example(chat):
+    chat.run("我想办英才卡", "我是企业老总")
+    reply = chat.text("公司在白云区，去年区库税收大概一千二百万")
+    assert "一千二百万" in reply and "区库年税收1200万元" in reply
+
+
 # --- acceptance 2: an equipment maker with the figures and the basic conditions ------------
 
 @pytest.mark.parametrize("messages", [
@@ -115,6 +204,39 @@ def test_equipment_maker_is_eligible_with_cited_conditions_and_review_items(chat
             "partner.conditions.equipment.3"} <= cited
     assert "所在领域核心发明专利7项" in text and "研发技术团队30人" in text and "2000万元" in text
     assert payload["review"] and "由评审专家认定" in text and "技术水平处于国内领先地位" in text
+
+
+@pytest.mark.parametrize("first, domain, asked", [
+    ("我们是做工业机器人的，想申报智能制造生态合作伙伴", "智能制造装备", "invention_patents"),
+    ("我们是一家做MES软件的公司，能不能报合作伙伴", "关键软件", "software_copyrights"),
+    ("我们商会可以申请成为合作伙伴吗", "行业组织", "staff_count"),
+    ("我们基金公司能报智能制造生态合作伙伴吗", "智能制造金融服务", "staff_count"),
+    ("我们是做5G工业互联网的，想报合作伙伴", "信息网络基础设施", "gd_cases_3y"),
+    ("我们是职业院校，想报智能制造人才领域", "智能制造人才", "partner_enterprises"),
+])
+def test_domains_in_the_words_companies_use(chat, first, domain, asked):
+    assert last_question(chat.say(first)) == asked
+
+
+def test_a_domain_given_as_the_product_when_asked(chat):
+    chat.say("我们公司能申请合作伙伴吗")
+    assert last_question(chat.say("我们是数控机床生产企业")) == "invention_patents"
+    replies = chat.run("发明专利十二项，研发技术人员六十人，近三年平均主营业务收入1.2亿元", "都满足")
+    assert decision(replies)["outcome"] == "eligible" and decision(replies)["domain"] == "智能制造装备"
+
+
+def test_everything_in_one_message_including_the_conditions(chat):
+    replies = chat.say("我们是做传感器的，6项发明专利，研发团队22人，近三年平均收入1600万，都满足基本条件，"
+                       "有自主品牌，设有研发机构，能申报合作伙伴吗")
+    payload = decision(replies)
+    assert payload["outcome"] == "eligible" and payload["domain"] == "智能制造装备"
+
+
+def test_conditions_met_and_failed_in_one_answer_leave_the_rest_asked(chat):
+    chat.say("我们是智能制造装备企业，有七项发明专利，研发团队三十人，近三年平均主营业务收入两千万，能申请合作伙伴吗")
+    reply = chat.text("第二条和第三条满足，第一条不满足")
+    # the figures still allow nothing without condition 1: direct recognition is asked
+    assert "直接认定" in reply
 
 
 def test_conditions_are_asked_after_the_figures_and_one_can_be_refused(chat):
