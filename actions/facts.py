@@ -75,6 +75,9 @@ _QUALIFYING_MASTERS = re.compile(r"硕士.*(双一流|全球前500|世界前500|
                                  r"(双一流|全球前500|世界前500|QS前500|境外一流).*硕士")
 # Not the title itself: 在读 (still studying), 副高 titles.
 NOT_QUALIFYING = ("在读博士", "博士在读", "读博中", "正在读博", "博士生在读", "博士还没毕业", "副高")
+# Titles below the 正高级 the clauses name ("高级工程师" is 副高; "正高级工程师" is not this).
+_LESSER_TITLES = re.compile(r"副教授|副主任(医师|药师|护师)|副研究员|(?<![正级])高级(工程师|职称|经济师|会计师|"
+                            r"教师|农艺师|实验师)|中级(职称|工程师)|初级职称")
 
 
 @dataclass
@@ -267,7 +270,8 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's)."""
     text = normalise(text)
     reading = Reading()
-    not_qualifying = _find_words(text, NOT_QUALIFYING)
+    not_qualifying = _find_words(text, NOT_QUALIFYING) + [
+        (hit.start(), hit.end(), hit.group()) for hit in _LESSER_TITLES.finditer(text)]
     titles = lexicon.find("talent_title", text, masked=[(s, e) for s, e, _ in not_qualifying])
     titles = [m for m in with_entities(titles, entities, "talent_title", text)
               if not any(s < m.end and m.start < e for s, e, _ in not_qualifying)]

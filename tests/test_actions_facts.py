@@ -10,7 +10,10 @@ from actions.facts import read_partner, read_talent
      {"talent_titles": ["gold.phd"], "employer_in_baiyun": True}),
     ("我读完博了", "talent_titles", "inform", {"talent_titles": ["gold.phd"]}),
     ("我不是博士", "talent_titles", "inform", {}),
-    ("我是副教授", "talent_titles", "inform", {}),
+    ("我是副教授", "talent_titles", "inform", {"talent_titles": []}),   # a lesser title: no card's title
+    ("我是高级工程师", "talent_titles", "inform", {"talent_titles": []}),
+    ("我是教授级高级工程师", "talent_titles", "inform", {"talent_titles": ["diamond.senior_professional"]}),
+    ("我是正高级工程师", "talent_titles", "inform", {"talent_titles": ["diamond.senior_professional"]}),
     ("我在读博士", "talent_titles", "inform", {"talent_titles": []}),
     ("都没有", "talent_titles", "deny", {"talent_titles": []}),
     ("是的，在白云区", "employer_in_baiyun", "inform", {"employer_in_baiyun": True}),
