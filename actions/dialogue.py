@@ -150,6 +150,15 @@ def open_conditions(slots: dict) -> List[str]:
     return [cid for cid in condition_ids(slots) if cid not in known]
 
 
+def unasked_conditions(program: str, slots: dict) -> List[tuple]:
+    """(clause id, text) of the yes/no conditions that apply but were never answered (the
+    figures ended the assessment first)."""
+    if program != PARTNER:
+        return []
+    known = {c["id"]: (c["clause_id"], c["text"]) for c in rule_criteria(PARTNER)}
+    return [known[cid] for cid in open_conditions(slots)]
+
+
 def direct_ids() -> List[str]:
     return _criteria_by_group()["direct"]
 

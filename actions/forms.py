@@ -254,8 +254,9 @@ class Decision(ProgramAction, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        decision = dialogue.decide(self.program, program_slots(tracker, self.program))
-        text, payload = replies.decision_reply(decision)
+        slots = program_slots(tracker, self.program)
+        decision = dialogue.decide(self.program, slots)
+        text, payload = replies.decision_reply(decision, dialogue.unasked_conditions(self.program, slots))
         dispatcher.utter_message(text=text, json_message=payload)
         return reset_events((self.program,))
 

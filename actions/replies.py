@@ -115,7 +115,10 @@ def talent_decision_payload(decision: dict) -> dict:
             "citations": cited, "missing": decision["missing"]}
 
 
-def partner_decision_text(decision: dict) -> str:
+def partner_decision_text(decision: dict, unasked: Iterable[tuple] = ()) -> str:
+    """`unasked`: (clause id, text) of the yes/no conditions the dialogue never asked about
+    (the figures had already ruled the application out): they are named as still to be
+    confirmed, after the conditions that are not met."""
     outcome = decision["outcome"]
     lines: List[str] = []
     if outcome == "already_partner":
@@ -137,9 +140,17 @@ def partner_decision_text(decision: dict) -> str:
         lines.append(f"如贵单位已入选第一、二、三批合作伙伴名单，则无需重复申报（{source_of(PARTNER_ALREADY_CLAUSE)}）。")
     elif outcome == "not_eligible":
         lines.append("评估结果：按您提供的情况，贵单位暂不符合遴选加入的条件。")
-        if decision["unmet"]:
+        unasked = {tuple(item) for item in unasked}
+        failed = [u for u in decision["unmet"] if (u["clause_id"], u["text"]) not in unasked]
+        not_asked = [u for u in decision["unmet"] if (u["clause_id"], u["text"]) in unasked]
+        if not failed:
+            failed, not_asked = not_asked, []
+        if failed:
             lines.append("未满足的条件：")
-            lines += _quote_lines(decision["unmet"])
+            lines += _quote_lines(failed)
+        if not_asked:
+            lines.append("此外，以下条件尚未确认（申报时同样需要满足）：")
+            lines += _quote_lines(not_asked, with_detail=False)
         if decision["reasons"]:
             lines.append("已满足的条件：")
             lines += _quote_lines(decision["reasons"])
@@ -162,11 +173,12 @@ def partner_decision_payload(decision: dict) -> dict:
             "review": [c["clause_id"] for c in decision["review"]]}
 
 
-def decision_reply(decision: dict) -> tuple:
-    """(text, payload) for a decision of either programme."""
+def decision_reply(decision: dict, unasked: Iterable[tuple] = ()) -> tuple:
+    """(text, payload) for a decision of either programme (`unasked`: see
+    partner_decision_text)."""
     if decision["program"] == "talent-card":
         return talent_decision_text(decision), talent_decision_payload(decision)
-    return partner_decision_text(decision), partner_decision_payload(decision)
+    return partner_decision_text(decision, unasked), partner_decision_payload(decision)
 
 
 # --- answers, refusals, hand-offs ----------------------------------------------------------

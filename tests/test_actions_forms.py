@@ -317,6 +317,10 @@ def test_partner_not_eligible_names_the_unmet_condition():
     assert text.startswith("评估结果：按您提供的情况，贵单位暂不符合遴选加入的条件。")
     assert "（所在领域核心发明专利3项，要求5项（含）以上）" in text
     assert "所在地市工信部门" in text
+    # the conditions never asked (the patents ended it first) come after, as still to confirm
+    failed, rest = text.split("此外，以下条件尚未确认（申报时同样需要满足）：")
+    assert "核心发明专利3项" in failed and "信用良好" not in failed
+    assert "信用良好" in rest and "企业设有或正在建设研发机构" in rest
 
 
 # --- getting in and out ----------------------------------------------------------------------
