@@ -16,7 +16,6 @@ import socket
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import httpx2 as httpx
 import yaml

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
+from retrieval.evaluation import TUNING_SET, load_set
 from retrieval.normalize import normalize
 from retrieval.text_features import (answer_type_missing, coverage, question_terms,
                                      source_fingerprint)
@@ -29,7 +29,6 @@ from retrieval.text_features import (answer_type_missing, coverage, question_ter
 if TYPE_CHECKING:
     from retrieval.searcher import Ranking, Searcher
 
-TUNING_FILE = Path(__file__).resolve().parent / "tuning_questions.yml"
 MODEL_FILE, NEIGHBOURS_FILE = "answerability-{mode}.json", "answerability-{mode}.npz"
 FEATURES = ("top_probability", "top_score", "dense_top", "coverage_top1", "coverage_top3", "unknown_share",
             "bm25_top", "max_uncovered", "answer_type_missing", "neighbours", "question_style")
@@ -38,7 +37,8 @@ TARGET_ACCEPTED = 0.97
 NEIGHBOURS = 3
 # The code this process runs, hashed when it was imported (not when a model is saved), so that a
 # process started before an edit never saves a model under the edited code's fingerprint.
-CODE_FINGERPRINT = source_fingerprint(__file__, "text_features.py", "reranker.py")
+CODE_FINGERPRINT = source_fingerprint(__file__, "text_features.py", "reranker.py",
+                                      "evaluation.py")
 
 
 def lexical_features(searcher: "Searcher", ranking: "Ranking") -> list[float]:
@@ -158,7 +158,7 @@ class Answerability:
     def fingerprint_for(searcher: "Searcher") -> str:
         digest = hashlib.sha256(searcher.dense.fingerprint.encode())
         digest.update(CODE_FINGERPRINT.encode())
-        digest.update(TUNING_FILE.read_bytes())
+        digest.update(TUNING_SET.read_bytes())
         return digest.hexdigest()
 
     def to_json(self) -> dict:
@@ -168,5 +168,5 @@ class Answerability:
 
 
 def load_tuning_questions() -> tuple[list[str], list[str]]:
-    data = yaml.safe_load(TUNING_FILE.read_text(encoding="utf-8"))
-    return [case["q"] for case in data["cases"]], list(data["unanswerable"])
+    cases, unanswerable = load_set(TUNING_SET)
+    return [case["q"] for case in cases], list(unanswerable)

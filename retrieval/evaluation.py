@@ -5,18 +5,17 @@ white space ignored (the rule stated in the set's header).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from knowledge import squash
+
 DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "qa_dev.yml"
+# The questions the reranker and the answerability model are fitted on (never the dev set).
+TUNING_SET = Path(__file__).resolve().parent / "tuning_questions.yml"
 DEPTH = 10
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @dataclass
@@ -35,10 +34,15 @@ def load_set(path: Path = DEV_SET) -> tuple[list[dict], list[str]]:
     return data["cases"], data.get("unanswerable", [])
 
 
+def answers(case: dict, text: str) -> bool:
+    """Whether a clause text contains one of the case's `expect` phrases, white space ignored."""
+    squashed = squash(text)
+    return any(squash(str(phrase)) in squashed for phrase in case["expect"])
+
+
 def rank_of(case: dict, hits: list[dict]) -> int | None:
-    phrases = [squash(str(p)) for p in case["expect"]]
     for rank, hit in enumerate(hits, start=1):
-        if any(phrase in squash(hit["text"]) for phrase in phrases):
+        if answers(case, hit["text"]):
             return rank
     return None
 

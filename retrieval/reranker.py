@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
+from retrieval.evaluation import TUNING_SET, answers, load_set
 from retrieval.normalize import normalize
 from retrieval.text_features import (answer_type_missing, coverage, document_hint,
                                      question_terms, source_fingerprint)
@@ -25,12 +25,11 @@ from retrieval.text_features import (answer_type_missing, coverage, document_hin
 if TYPE_CHECKING:
     from retrieval.searcher import Searcher
 
-TUNING_FILE = Path(__file__).resolve().parent / "tuning_questions.yml"
 MODEL_FILE = "reranker.json"
 CANDIDATES = 20          # from each ranker
 FORM_WORDS = ("申报书", "填", "表", "栏", "盖章", "封面", "勾选", "附件")
 # See answerability.CODE_FINGERPRINT: the code as imported, not as it is on disk later.
-CODE_FINGERPRINT = source_fingerprint(__file__, "text_features.py")
+CODE_FINGERPRINT = source_fingerprint(__file__, "text_features.py", "evaluation.py")
 KINDS = ("item", "paragraph", "intro", "row", "table_row")
 FEATURES = ("bm25", "dense", "bm25_rank", "dense_rank", "coverage", "coverage_text",
             "answer_type_missing", "other_document", "form_row_unasked", "heading_item",
@@ -123,7 +122,7 @@ class Reranker:
     def load_or_fit(cls, searcher: "Searcher", index_dir: Path) -> "Reranker":
         digest = hashlib.sha256(searcher.dense.fingerprint.encode())
         digest.update(CODE_FINGERPRINT.encode())
-        digest.update(TUNING_FILE.read_bytes())
+        digest.update(TUNING_SET.read_bytes())
         fingerprint = digest.hexdigest()
         path = Path(index_dir) / MODEL_FILE
         if path.exists():
@@ -131,7 +130,7 @@ class Reranker:
             if saved.get("fingerprint") == fingerprint:
                 return cls(saved["mean"], saved["scale"], saved["weights"], saved["bias"],
                            fingerprint)
-        fitted = cls.fit(searcher, load_cases(), fingerprint)
+        fitted = cls.fit(searcher, load_set(TUNING_SET)[0], fingerprint)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"features": list(FEATURES), "mean": fitted.mean.tolist(),
                                     "scale": fitted.scale.tolist(),
@@ -160,10 +159,3 @@ def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01,
     return weights
 
 
-def answers(case: dict, text: str) -> bool:
-    squashed = "".join(text.split())
-    return any("".join(str(phrase).split()) in squashed for phrase in case["expect"])
-
-
-def load_cases() -> list[dict]:
-    return yaml.safe_load(TUNING_FILE.read_text(encoding="utf-8"))["cases"]

@@ -29,7 +29,6 @@ from retrieval.tokenizer import tokenize
 log = logging.getLogger("retrieval")
 
 MAX_QUESTION_CHARS = 500
-MODES = ("fusion", "bm25", "dense")
 
 
 class QuestionError(ValueError):
