@@ -70,7 +70,8 @@ class RasaClient:
         A button the user clicked shows as the button's title, not its /intent payload."""
         url = f"{self.settings.rasa_url}/conversations/{quote(sender, safe='')}/tracker"
         try:
-            response = await self.http.get(url, params={"include_events": "AFTER_RESTART"})
+            response = await self.http.get(url, params={"include_events": "AFTER_RESTART",
+                                                        "token": self.settings.rasa_api_token()})
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"Rasa unreachable: {type(exc).__name__}") from exc
         if response.status_code != 200:
@@ -100,7 +101,8 @@ class RasaClient:
             return "ok" if isinstance(body, dict) and body.get("status") == "ok" else "not ready"
 
         rasa, actions = await asyncio.gather(
-            probe(f"{self.settings.rasa_url}/status", rasa_check),
+            probe(f"{self.settings.rasa_url}/status?token={self.settings.rasa_api_token()}",
+                  rasa_check),
             probe(f"{self.settings.action_server_url}/health", actions_check),
         )
         return {"rasa": rasa, "action_server": actions}

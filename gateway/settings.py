@@ -6,7 +6,9 @@ Everything runs on 127.0.0.1 out of the box; a deployment overrides what it need
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 # Only for a machine nobody outside can reach; `make run` warns when it is still in use.
 DEV_WECHAT_TOKEN = "policy-assistant-dev-token"
@@ -18,6 +20,10 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
+    # Rasa's HTTP API (trackers, model) answers only with this token; empty: one is made once
+    # and kept in RASA_TOKEN_FILE, readable by the owner only (the gateway and the operator).
+    rasa_token: str = ""
+    rasa_token_file: str = "data/rasa-token"
     action_server_url: str = "http://127.0.0.1:5055"
     # /api/chat waits this long for Rasa; a guided-form turn runs the rules engine, an answer
     # turn runs retrieval in the action server, both well under a second once loaded.
@@ -64,3 +70,18 @@ class Settings:
     def with_(self, **changes) -> "Settings":
         """A copy with some values changed (tests use it to shrink limits)."""
         return replace(self, **changes)
+
+    def rasa_api_token(self) -> str:
+        """The token for Rasa's HTTP API: the configured one, else the one kept on disk (made
+        on first use). Rasa is started with it and only the gateway is given it."""
+        if self.rasa_token:
+            return self.rasa_token
+        path = Path(self.rasa_token_file)
+        if not path.is_absolute():
+            path = Path(__file__).resolve().parent.parent / path
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_urlsafe(32))
+        return path.read_text().strip()

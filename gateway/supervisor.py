@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -129,6 +130,18 @@ def rasa_model_present() -> bool:
     return models.is_dir() and any(models.glob("*.tar.gz"))
 
 
+def endpoints_file(settings: Settings) -> Path:
+    """endpoints.yml with the action server's address from the settings, so that a second
+    stack on other ports (or a test run beside `make run`) reaches its own action server."""
+    text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    text = re.sub(r'(action_endpoint:\s*\n\s*url:\s*)"[^"]*"',
+                  lambda m: f'{m.group(1)}"{settings.action_server_url}/webhook"', text)
+    path = ROOT / "data" / f"endpoints-{urlparse(settings.rasa_url).port or 5005}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def build_services(settings: Settings) -> list[Service]:
     """The three services with the commands of the contract (section 5)."""
     rasa = urlparse(settings.rasa_url)
@@ -144,10 +157,13 @@ def build_services(settings: Settings) -> list[Service]:
         ),
         Service(
             name="rasa",
+            # The HTTP API (trackers, model) needs the token only the gateway is given; the
+            # REST channel stays open on loopback.
             command=[str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api",
+                     "--auth-token", settings.rasa_api_token(),
                      "--port", str(rasa.port or 5005), "--interface", rasa.hostname or "127.0.0.1",
-                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                     "--model", "models"],
+                     "--endpoints", str(endpoints_file(settings)),
+                     "--credentials", "credentials.yml", "--model", "models"],
             health_url=f"{settings.rasa_url}/",
         ),
         Service(

@@ -292,7 +292,8 @@ def bot_client(stack):
 
 def user_turns(stack, sender: str) -> list[str]:
     """What the bot received from this user, from Rasa's tracker."""
-    url = f"{stack.settings.rasa_url}/conversations/{sender}/tracker"
+    url = (f"{stack.settings.rasa_url}/conversations/{sender}/tracker"
+           f"?token={stack.settings.rasa_api_token()}")
     with urllib.request.urlopen(url, timeout=10) as response:
         events = json.load(response)["events"]
     return [e.get("text") for e in events if e.get("event") == "user"]
