@@ -55,7 +55,7 @@ def warm_up() -> None:
 
 
 def answer(question: str) -> dict:
-    from retrieval.answer import ask
+    from answering import ask
 
     with _slots:
         return ask(question)
@@ -95,17 +95,16 @@ def suggestion_line(reply: dict) -> str:
 
 
 def console_search(question: str, k: int = 5) -> dict:
-    from retrieval.answer import compose
-
     result = search(question, k=k)
-    reply = compose(result)  # the same answer /api/ask gives, without searching twice
+    reply = answer(question)  # the same answer /api/ask and the chat give
     hits = []
     for hit in result.get("hits", []):
         hits.append({**hit,
                      "contacts": contacts_of(hit["clause_id"]),
                      "highlights": highlight_terms(question, hit.get("text", ""))})
     return {"question": result.get("question", question),
-            "answerable": bool(result.get("answerable")),
+            "answerable": bool(reply.get("answerable")),
+            "status": reply.get("status"),
             "suggestion": suggestion_line(reply),
             "hits": hits}
 

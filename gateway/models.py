@@ -36,9 +36,15 @@ class AskRequest(BaseModel):
                           examples=["博士能申请哪种英才卡？"])
 
 
+AnswerStatus = Literal["answered", "partial", "not_covered"]
+
+
 class AskResponse(BaseModel):
     answer: str
-    answerable: bool
+    status: AnswerStatus = Field(description="answered: the documents settle it; partial: they "
+                                 "settle part of it (the answer says what they do not and whom to "
+                                 "call); not_covered: they do not (whom to call)")
+    answerable: bool = Field(description="true for answered and partial")
     citations: list[Clause]
 
 
@@ -59,6 +65,7 @@ class SearchHit(BaseModel):
 class SearchResponse(BaseModel):
     question: str
     answerable: bool
+    status: AnswerStatus | None = Field(None, description="the state of the suggested answer")
     suggestion: str = Field(description="a one-line answer a hotline agent can read out")
     hits: list[SearchHit]
 

@@ -1,0 +1,201 @@
+"""Which card brings which benefit, from the rules' tier → benefits table.
+
+三、相关待遇 says that 钻石卡 holders get (一)–(十三), 金卡 (一)–(十), 银卡 (一)–(七); the benefit a
+question names is found in that range or not, and the answer quotes the tier sentence and the
+benefit itself (knowledge/rules/talent-card.yml: tiers[].benefits_up_to, benefits[]).
+"""
+from __future__ import annotations
+
+import re
+
+from answering.answer import PARTIAL, Answer, quote
+from answering.question import Question
+from knowledge import load_clauses
+from retrieval.searcher import get_searcher
+from rules.data import load_rules
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def numeral(number: int) -> str:
+    """1 -> 一, 10 -> 十, 13 -> 十三 (the benefits' own numbering)."""
+    if number <= 10:
+        return NUMERALS[number - 1]
+    return "十" + NUMERALS[number - 11]
+
+
+def _rules() -> dict:
+    return load_rules("talent-card")
+
+
+def tiers() -> dict[str, dict]:
+    return {tier["id"]: tier for tier in _rules()["tiers"]}
+
+
+def benefit(number: int) -> dict:
+    return next(b for b in _rules()["benefits"] if b["number"] == number)
+
+
+def intro_id() -> str:
+    return _rules()["benefits_intro"]["clause_id"]
+
+
+def label(number: int) -> str:
+    """（十二）法律顾问服务"""
+    return f"（{numeral(number)}）{benefit(number)['title']}"
+
+
+def span(tier_id: str) -> str:
+    """（一）至（十）"""
+    return f"（一）至（{numeral(tiers()[tier_id]['benefits_up_to'])}）"
+
+
+def holders_of(number: int) -> list[str]:
+    """Names of the tiers whose range includes this benefit, highest first."""
+    return [t["name"] for t in tiers().values() if t["benefits_up_to"] >= number]
+
+
+# What a clause holding each kind of detail contains (a time, an amount, a place).
+DETAIL_HELD = {"time": (r"\d+\s*(年|个月|天|小时|个工作日)|每年|每月|当年|常年|时限|提前", "具体时间"),
+               "money": (r"\d+\s*(元|万)|免费|费用|收费|自理|支付", "费用或金额"),
+               "place": (r"路\d*号|地址|大道|楼|地点|窗口|大厅|中心|医院|机场|平台|网", "具体地点")}
+# Words of a benefit question that ask nothing beyond "does this card have it".
+PLAIN = re.compile(r"持卡人|持卡|的|能|可以|可|享受|享有|有没有|有|没有|吗|呢|么|吧|请问|问一下|是否|"
+                   r"免费|服务|待遇|也|都|还|我|我们|用|办|参加|一起|这个|那个|[，,。？?！!\s]")
+
+
+def section_clauses(number: int) -> list[dict]:
+    """The benefit's clauses: its line in 三、相关待遇 and its part of the service guide."""
+    prefixes = (f"talent.benefits.{number}", f"talent.service.{number}.")
+    return [c for c in load_clauses()
+            if c["clause_id"] == prefixes[0] or c["clause_id"].startswith(prefixes[1])]
+
+
+def _asks_more(question: Question) -> bool:
+    """Whether the question asks more than whether the card has the benefit (租金, 打官司…)."""
+    rest = question.normalized
+    words = [w for table in ("tiers", "benefits") for ws in question_words(table) for w in ws]
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(PLAIN.sub("", rest)) >= 3
+
+
+def question_words(table: str) -> list[list[str]]:
+    from answering.question import vocabulary
+
+    return list(vocabulary()[table].values())
+
+
+def details(answer: Answer, question: Question, number: int) -> None:
+    """What the benefit's own sections say to the rest of the question, and what they leave
+    open (人才公寓啥时候能住上、租金多少: the documents give neither)."""
+    section = {c["clause_id"]: c for c in section_clauses(number)}
+    result = get_searcher().search(question.text, k=20)
+    said = [hit["clause_id"] for hit in result["hits"]
+            if hit["clause_id"] in section and hit["clause_id"] != f"talent.benefits.{number}"
+            and "咨询电话" not in hit["text"]][:2]
+    for clause_id in said:
+        answer.quote(clause_id, lead="具体规定：")
+    text = "".join(c["text"] for c in section.values())
+    open_aspects = [name for kind, (held, name) in DETAIL_HELD.items()
+                    if question.asks_any(kind) and not re.search(held, text)]
+    if open_aspects:
+        answer.status = PARTIAL
+        phones = [c["clause_id"] for c in section.values() if "咨询电话" in c["text"]]
+        answer.say(f"关于{label(number)}的{'、'.join(open_aspects)}，文件没有写明，未涉及这方面的规定。")
+        if phones:
+            answer.quote(phones[0], lead="可咨询：")
+
+
+def tier_benefit(question: Question) -> Answer | None:
+    """金卡能享受免费法律咨询吗 → no: 金卡 has (一)–(十); (十二) is for 钻石卡 holders."""
+    if not (question.tiers and question.benefits):
+        return None
+    if len(question.tiers) > 1 and question.asks_any("difference"):
+        return None
+    answer = Answer()
+    for tier_id in question.tiers:
+        tier = tiers()[tier_id]
+        for number in question.benefits:
+            item = benefit(number)
+            if number <= tier["benefits_up_to"]:
+                answer.say(f"可以。{tier['name']}持卡人可享受{span(tier_id)}条待遇，其中包括"
+                           f"{label(number)}：{quote(item['clause_id'])}。",
+                           intro_id(), item["clause_id"])
+                alternative = item.get("note_when_with")
+                if alternative and alternative <= tier["benefits_up_to"]:
+                    answer.say(f"注意：{item['note']}", benefit(alternative)["clause_id"])
+            else:
+                others = "、".join(holders_of(number))
+                answer.say(f"不能。{tier['name']}持卡人只可享受{span(tier_id)}条待遇，"
+                           f"{label(number)}不在其中，它是{others}持卡人的待遇。",
+                           intro_id(), item["clause_id"])
+                alternative = item.get("note_when_with")
+                if alternative and alternative <= tier["benefits_up_to"]:
+                    other = benefit(alternative)
+                    answer.say(f"{tier['name']}持卡人可享受的{label(alternative)}是："
+                               f"{quote(other['clause_id'])}。", other["clause_id"])
+    answer.quote(intro_id(), lead="")
+    if _asks_more(question):
+        for number in question.benefits:
+            details(answer, question, number)
+    return answer
+
+
+def benefit_holders(question: Question) -> Answer | None:
+    """工会服务和定期体检服务有什么不一样、哪种卡能用: each benefit, who holds it, the 二选一 note."""
+    if question.tiers or not question.benefits:
+        return None
+    if not (question.asks_any("which_card") or len(question.benefits) > 1):
+        return None
+    answer = Answer()
+    for number in question.benefits:
+        item = benefit(number)
+        answer.say(f"{label(number)}：{quote(item['clause_id'])}，{'、'.join(holders_of(number))}"
+                   f"持卡人可以享受。", item["clause_id"])
+    paired = [benefit(n) for n in question.benefits if benefit(n).get("note_when_with")]
+    if paired:
+        both = max(paired[0]["number"], paired[0]["note_when_with"])
+        answer.say(f"{label(paired[0]['number'])}{paired[0]['note']}两项都有的只有"
+                   f"{'、'.join(holders_of(both))}持卡人。")
+    return answer.quote(intro_id())
+
+
+def compare_tiers(question: Question) -> Answer | None:
+    """金卡和银卡的待遇差在哪里 → 金卡 has (八)–(十) besides (一)–(七)."""
+    named = list(dict.fromkeys(question.tiers))
+    if len(named) < 2 or question.benefits:
+        return None
+    if not question.asks_any("difference", "benefits") or question.asks_any("conditions"):
+        return None
+    ranked = sorted(named, key=lambda t: -tiers()[t]["benefits_up_to"])
+    answer = Answer()
+    for higher, lower in zip(ranked, ranked[1:]):
+        top, bottom = tiers()[higher]["benefits_up_to"], tiers()[lower]["benefits_up_to"]
+        extra = range(bottom + 1, top + 1)
+        listed = "、".join(label(n) for n in extra)
+        answer.say(f"{tiers()[higher]['name']}持卡人可享受{span(higher)}条，{tiers()[lower]['name']}"
+                   f"持卡人可享受{span(lower)}条；{span(lower)}两者相同，{tiers()[higher]['name']}"
+                   f"多出{len(extra)}项：{listed}。",
+                   intro_id(), *(benefit(n)["clause_id"] for n in extra))
+    answer.quote(intro_id())
+    return answer
+
+
+def tier_benefit_list(question: Question) -> Answer | None:
+    """银卡有哪些待遇 → (一)–(七), each named and cited."""
+    if len(set(question.tiers)) != 1 or question.benefits:
+        return None
+    if not question.asks_any("benefits") or question.asks_any("conditions", "difference"):
+        return None
+    tier_id = question.tiers[0]
+    up_to = tiers()[tier_id]["benefits_up_to"]
+    listed = "；".join(label(n) for n in range(1, up_to + 1))
+    answer = Answer().say(f"{tiers()[tier_id]['name']}持卡人可享受{span(tier_id)}共{up_to}项待遇："
+                          f"{listed}。", intro_id(),
+                          *(benefit(n)["clause_id"] for n in range(1, up_to + 1)))
+    notes = [benefit(n) for n in range(1, up_to + 1)
+             if benefit(n).get("note_when_with") and benefit(n)["note_when_with"] <= up_to]
+    if notes:
+        answer.say(f"其中{label(notes[0]['number'])}{notes[0]['note']}")
+    return answer.quote(intro_id())

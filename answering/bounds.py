@@ -1,0 +1,128 @@
+"""An amount in a question read against the rules' bounds, as the contract reads them.
+
+以上、不少于 and （含） include the bound; 超过、超 without （含） exclude it. "近三年平均主营业务收入正好
+1500万元算达到吗" meets "1500万元以上"; "区库年税收正好1000万够钻石卡吗" does not meet "超过1000万" but
+meets the 金卡's "超过800万". The conditions, bounds and clauses are the rule files' own
+(rules.conditions decides each one); this module only picks the conditions the question is about
+and says the verdicts.
+"""
+from __future__ import annotations
+
+from answering.answer import Answer, source
+from answering.question import Amount, Question
+from rules.conditions import amount as in_words, requirement, satisfies
+from rules.data import load_rules
+
+INCLUSION = {">=": "（“以上”“不少于”“（含）”都包括本数）", ">": "（“超过”“超”不包括本数本身）",
+             "between": ""}
+
+
+def _talent_conditions(fact: str) -> list[tuple[str, dict]]:
+    """(tier name, condition) for this fact, highest tier first."""
+    return [(tier["name"], condition) for tier in load_rules("talent-card")["tiers"]
+            for condition in tier.get("conditions", []) if condition["fact"] == fact]
+
+
+def _partner_conditions(fact: str, domains: tuple[str, ...]) -> list[tuple[str, dict]]:
+    found = []
+    for domain in load_rules("partner")["domains"]:
+        if domains and domain["name"] not in domains:
+            continue
+        for condition in domain.get("conditions", []):
+            if condition["fact"] == fact:
+                found.append((f"{domain['name']}领域", condition))
+    return found
+
+
+def _fact_label(amount: Amount) -> str:
+    programme = "talent-card" if amount.programme == "talent-card" else "partner"
+    return load_rules(programme)["facts"][amount.fact]["label"]
+
+
+def _verdict(answer: Answer, amount: Amount, where: str, condition: dict) -> bool:
+    met = satisfies(condition, amount.value)
+    figure = in_words(amount.value, condition["unit"])
+    answer.say(f"{_fact_label(amount)}{figure}{'满足' if met else '不满足'}{where}的条件"
+               f"“{condition['text']}”：要求{requirement(condition)}"
+               f"{INCLUSION[condition['compare']]}。", condition["clause_id"])
+    return met
+
+
+def _talent(answer: Answer, amount: Amount, question: Question) -> None:
+    conditions = _talent_conditions(amount.fact)
+    names = {tier["id"]: tier["name"] for tier in load_rules("talent-card")["tiers"]}
+    asked = {names[t] for t in question.tiers}
+    best = next(((name, c) for name, c in conditions if satisfies(c, amount.value)), None)
+    shown = [(name, c) for name, c in conditions if name in asked]
+    if best and best[0] not in asked:
+        shown.append(best)
+    if not shown:  # no tier named and none met: the lowest bound says how far it is
+        shown = conditions[-1:]
+    for name, condition in shown:
+        _verdict(answer, amount, name, condition)
+    if best is None:
+        answer.say("按这一数额，三类卡中这一项条件都不满足；可看是否符合其他申领条件。")
+    if any(c.get("requires") == "enterprise_head" for _, c in shown):
+        answer.say("这几项条件只适用于企业主要负责人。")
+
+
+def _partner(answer: Answer, amount: Amount, question: Question) -> None:
+    conditions = _partner_conditions(amount.fact, question.domains)
+    if not conditions:
+        return
+    grouped: dict[str, list[str]] = {}
+    by_text = {}
+    for where, condition in conditions:
+        grouped.setdefault(condition["text"], []).append(where)
+        by_text[condition["text"]] = condition
+    for text, places in grouped.items():
+        _verdict(answer, amount, "、".join(places), by_text[text])
+    if not question.domains and len(load_rules("partner")["domains"]) > len(conditions):
+        answer.say("其他领域的遴选条件没有这一项要求。")
+
+
+def answer(question: Question) -> Answer | None:
+    """Verdicts for the amounts the question gives, when it asks whether they suffice."""
+    if not question.amounts or not question.asks_any("verdict", "conditions", "which_card"):
+        return None
+    result = Answer()
+    for amount in question.amounts:
+        if amount.value < 0:
+            return None  # a negative figure is no amount to judge: let retrieval quote the rule
+        if amount.programme == "talent-card":
+            _talent(result, amount, question)
+        else:
+            _partner(result, amount, question)
+    if not result.sentences:
+        return None
+    result.say(f"条款见{source(result.cited[0])}。")
+    if any(a.programme == "talent-card" for a in question.amounts):
+        precondition = load_rules("talent-card")["precondition"]["clause_id"]
+        result.say("申领还须所在单位在白云区注册或纳税（或为本辖区内教学、医疗、科研机构）。", precondition)
+    else:
+        basic = load_rules("partner")["basic"]["intro"]["clause_id"]
+        result.say("申报还须同时满足基本遴选条件和该领域的其他条件。", basic)
+    return result
+
+
+def thresholds(question: Question) -> Answer | None:
+    """按区库年税收，钻石、金、银卡门槛分别多少: each tier's (or domain's) bound for the fact named."""
+    if question.amounts or not question.facts_named or question.asks_any("materials"):
+        return None
+    if not question.asks_any("conditions", "difference", "which_card"):
+        return None
+    answer = Answer()
+    for programme, fact in question.facts_named:
+        if programme == "talent-card":
+            conditions = _talent_conditions(fact)
+        else:
+            conditions = _partner_conditions(fact, question.domains)
+        for where, condition in conditions:
+            answer.say(f"{where}：“{condition['text']}”（要求{requirement(condition)}）。",
+                       condition["clause_id"])
+    if not answer.sentences:
+        return None
+    answer.say("“以上”“不少于”“（含）”包括本数，“超过”“超”不包括本数。")
+    if any(p == "talent-card" for p, _ in question.facts_named):
+        answer.say("这些条件只适用于企业主要负责人。")
+    return answer

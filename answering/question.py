@@ -1,0 +1,254 @@
+"""What a question asks and what it names, read once and handed to every part of answering.
+
+`read(text)` gives a `Question`: the normalised text, what is asked (时间, 地点, 电话, 材料, 流程,
+条件, 待遇, 区别, a whole list, a verdict), and the things named: tiers, benefits, partner domains,
+amounts with the fact they are about, places, schemes the documents name only in passing, and
+properties of the card or title the documents never state. The words come from vocabulary.yml;
+nothing here decides an answer.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cn2an
+import yaml
+
+from retrieval.normalize import normalize
+from retrieval.text_features import document_hint
+from rules.data import load_rules
+
+VOCABULARY = Path(__file__).with_name("vocabulary.yml")
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    with VOCABULARY.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A figure in a question, in the unit of the fact it is about (万元, a count, a ratio)."""
+    fact: str
+    programme: str          # talent-card or partner
+    value: float
+    exact: bool             # 正好, 刚好: the figure itself, not "about"
+    said: str               # as written, for the answer to repeat
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str                               # as asked (trimmed)
+    normalized: str                         # 全角/半角, 繁体 folded (retrieval.normalize)
+    document: str | None                    # talent, partner, or None when both or neither
+    asks: frozenset[str]                    # keys of vocabulary.asks
+    tiers: tuple[str, ...]                  # diamond/gold/silver, in the order named
+    benefits: tuple[int, ...]               # numbers (1–13) of the benefits named
+    domains: tuple[str, ...]                # partner domains named (the `domain` fact's values)
+    amounts: tuple[Amount, ...] = ()
+    places: dict = field(default_factory=dict)   # kind -> names found (see vocabulary.places)
+    located: tuple[str, ...] = ()           # places named as where a company or person is
+    elsewhere: tuple[str, ...] = ()         # places named for a scheme of their own
+    facts_named: tuple[tuple[str, str], ...] = ()   # (programme, fact) named, with or without a figure
+    mentioned_only: tuple[str, ...] = ()    # schemes the documents name only in passing
+    unsettled: tuple[str, ...] = ()         # properties no clause states (有效期, 补办 …)
+
+    def asks_any(self, *kinds: str) -> bool:
+        return any(kind in self.asks for kind in kinds)
+
+
+def _found(text: str, words: list[str]) -> list[tuple[int, str]]:
+    """(position, word) of each word found, longest words first so that 钻石卡 is not also 卡,
+    and no two found words overlap."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for word in sorted(set(words), key=len, reverse=True):
+        for match in re.finditer(re.escape(word), text):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            found.append((start, word))
+    return sorted(found)
+
+
+def _named(text: str, table: dict) -> list:
+    """The keys of `table` (key -> words) whose words occur, in the order they occur."""
+    owner = {word: key for key, words in table.items() for word in words}
+    seen = []
+    for _, word in _found(text, list(owner)):
+        key = owner[word]
+        if key not in seen:
+            seen.append(key)
+    return seen
+
+
+# A figure: an optional sign, digits or Chinese numerals, a magnitude, a unit.
+NUMBER = re.compile(
+    r"(?P<sign>负|-|−|﹣)?\s*(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零一二三四五六七八九]+)?)"
+    r"\s*个?(?P<magnitude>千万|百万|万|亿)?\s*(?P<unit>元|块|项|个|人|款|家|名|件|%|％)?")
+EXACT = re.compile(r"正好|刚好|恰好|整整|刚刚好|就是|等于")
+MONEY_FACTS = {"district_tax_wan", "hightech_revenue_wan", "district_investment_wan",
+               "avg_revenue_wan"}
+
+
+def _value(match: re.Match) -> float | None:
+    number = match.group("number")
+    try:
+        value = float(number) if number[0].isdigit() else float(cn2an.cn2an(number, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    value *= {"千万": 1000, "百万": 100, "万": 1, "亿": 10000}.get(match.group("magnitude") or "", 1)
+    return -value if match.group("sign") else value
+
+
+def _amounts(text: str, programme_hint: str | None) -> list[Amount]:
+    """Figures paired with the fact word nearest before them (or just after)."""
+    facts = vocabulary()["facts"]
+    owner: dict[str, list[tuple[str, str]]] = {}
+    for programme, table in facts.items():
+        if programme_hint and programme != programme_hint:
+            continue
+        for fact, words in table.items():
+            for word in words:
+                owner.setdefault(word, []).append((programme, fact))
+    named = [(position, word, owner[word]) for position, word in _found(text, list(owner))]
+    amounts = []
+    for match in NUMBER.finditer(text):
+        if not (match.group("magnitude") or match.group("unit")):
+            continue  # a bare number (第3条, 2024年) is not an amount
+        value = _value(match)
+        if value is None:
+            continue
+        before = [n for n in named if n[0] < match.start() and match.start() - n[0] <= 14]
+        after = [n for n in named if n[0] >= match.end() and n[0] - match.end() <= 6]
+        if not (before or after):
+            continue
+        _, word, meanings = before[-1] if before else after[0]
+        for programme, fact in meanings:  # 营收 is a figure of either programme
+            amount = _amount(match, text, programme, fact)
+            if amount is not None:
+                amounts.append(amount)
+    return amounts
+
+
+def _amount(match: re.Match, text: str, programme: str, fact: str) -> Amount | None:
+    value = _value(match)
+    unit = match.group("unit") or ""
+    if fact in MONEY_FACTS:
+        if not match.group("magnitude") and unit in ("元", "块"):
+            value /= 10000  # 元 -> 万元
+        elif not match.group("magnitude") and unit not in ("元", "块"):
+            return None     # a count next to a money word
+    elif fact == "qualified_staff_ratio":
+        if unit not in ("%", "％") and value > 1:
+            return None
+        value = value / 100 if unit in ("%", "％") else value
+    elif match.group("magnitude"):
+        value *= 10000  # 1万人
+    window = text[max(0, match.start() - 6):match.start()]
+    return Amount(fact, programme, value, bool(EXACT.search(window)), match.group(0).strip())
+
+
+PLACE_KINDS = ("guangdong_cities", "guangzhou_districts", "other_provinces")
+
+
+def _benefits(text: str) -> tuple[int, ...]:
+    """The benefits named, less one named only by a word that another named benefit's own
+    clause uses: in "工会组织的体检或者疗养", 体检 is part of (十) 工会服务, not (十一) 定期体检; but
+    "工会服务和定期体检服务" names both by their titles."""
+    owner = {word: int(number) for number, words in vocabulary()["benefits"].items()
+             for word in words}
+    said: dict[int, list[str]] = {}
+    for _, word in _found(text, list(owner)):
+        said.setdefault(owner[word], []).append(word)
+    rules = {b["number"]: b for b in load_rules("talent-card")["benefits"]}
+
+    def by_title(number: int) -> bool:
+        return rules[number]["title"].removesuffix("服务") in text
+
+    def absorbed(number: int) -> bool:
+        return not by_title(number) and any(
+            other != number and all(word in rules[other]["text"] for word in said[number])
+            for other in said)
+
+    return tuple(number for number in said if not absorbed(number))
+
+
+def _first_of_each(amounts: list[Amount]) -> list[Amount]:
+    """One figure per fact, the first said: in "营收9800万，差一点一个亿" the second is a reference."""
+    seen, kept = set(), []
+    for amount in amounts:
+        if (amount.programme, amount.fact) not in seen:
+            seen.add((amount.programme, amount.fact))
+            kept.append(amount)
+    return kept
+
+
+def _places(text: str) -> tuple[dict, list[str], list[str]]:
+    """Places by kind, and which are where someone is (深圳注册的企业) and which name a scheme
+    of their own (浙江省的示范工厂). 广州 is the talent card's own city and is neither."""
+    table = vocabulary()["places"]
+    kinds = {kind: [word for _, word in _found(text, table[kind])] for kind in PLACE_KINDS}
+    located, elsewhere = [], []
+    for kind in PLACE_KINDS:
+        for position, word in _found(text, table[kind]):
+            if word == "广州":
+                continue
+            after = text[position + len(word):position + len(word) + 8]
+            (located if any(w in after for w in table["location_words"]) else elsewhere).append(word)
+    return kinds, located, elsewhere
+
+
+def _facts_named(text: str) -> list[tuple[str, str]]:
+    named = []
+    for programme, table in vocabulary()["facts"].items():
+        for fact in _named(text, table):
+            named.append((programme, fact))
+    return named
+
+
+def _with_ratio(amounts: list[Amount]) -> list[Amount]:
+    """20 staff of whom 9 qualified: the share the partner condition asks for (45%)."""
+    staff = next((a for a in amounts if a.fact == "staff_count"), None)
+    qualified = next((a for a in amounts if a.fact == "qualified_staff_count"), None)
+    kept = [a for a in amounts if a.fact != "qualified_staff_count"]
+    if staff and qualified and staff.value > 0 and 0 <= qualified.value <= staff.value:
+        kept.append(Amount("qualified_staff_ratio", "partner", qualified.value / staff.value,
+                           qualified.exact, f"{qualified.said}/{staff.said}"))
+    return kept
+
+
+def read(text: str) -> Question:
+    text = text.strip()
+    normalized = normalize(text)
+    words = vocabulary()
+    tiers = tuple(_named(normalized, words["tiers"]))
+    benefits = _benefits(normalized)
+    domains = tuple(_named(normalized, words["domains"]))
+    document = document_hint(normalized)
+    if document is None and (tiers or "卡" in normalized) and not domains:
+        document = "talent"  # 办什么卡: only the talent card is a card
+    unsettled = words["unsettled"]
+    places, located, elsewhere = _places(normalized)
+    programme = {"talent": "talent-card", "partner": "partner"}.get(document or "")
+    return Question(
+        text=text,
+        normalized=normalized,
+        document=document,
+        asks=frozenset(_named(normalized, words["asks"])),
+        tiers=tiers,
+        benefits=benefits,
+        domains=domains,
+        amounts=tuple(_first_of_each(_with_ratio(_amounts(normalized, programme)))),
+        places=places,
+        located=tuple(located),
+        elsewhere=tuple(elsewhere),
+        facts_named=tuple(f for f in _facts_named(normalized) if not programme or f[0] == programme),
+        mentioned_only=tuple(w for _, w in _found(normalized, words["mentioned_only"])),
+        unsettled=tuple(_named(normalized, {k: v for k, v in unsettled.items()
+                                            if k != "subjects"})),
+    )
