@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from answering import benefits, bounds, retrieved, scope, sections
 from answering.answer import PARTIAL, STATUSES, Answer
-from answering.question import Question, read
+from retrieval.question import Question, read
 from retrieval.searcher import QuestionError, check_question
 
 __all__ = ["ask", "QuestionError", "STATUSES"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from answering.answer import PARTIAL, Answer, quote
-from answering.question import Question
+from retrieval.question import Question, vocabulary
 from knowledge import load_clauses
 from retrieval.searcher import get_searcher
 from rules.data import load_rules
@@ -81,8 +81,6 @@ def _asks_more(question: Question) -> bool:
 
 
 def question_words(table: str) -> list[list[str]]:
-    from answering.question import vocabulary
-
     return list(vocabulary()[table].values())
 
 

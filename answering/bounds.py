@@ -9,7 +9,7 @@ and says the verdicts.
 from __future__ import annotations
 
 from answering.answer import Answer, source
-from answering.question import Amount, Question
+from retrieval.question import Amount, Question
 from rules.conditions import amount as in_words, requirement, satisfies
 from rules.data import load_rules
 

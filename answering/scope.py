@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from answering.answer import BOTH_DOCUMENTS, NOT_COVERED, PARTIAL, Answer, source
-from answering.question import Question, vocabulary
+from retrieval.question import Question, vocabulary
 from knowledge import load_clauses
 from rules.data import load_rules
 
@@ -101,7 +101,8 @@ def _asked_of(question: Question, term: str) -> bool:
     text = question.normalized
     for at in (m.start() for m in re.finditer(re.escape(term), text)):
         after = text[at + len(term):at + len(term) + 8]
-        if any(w in after for w in PROCESS_WORDS) and not any(w in after for w in OUR_CARD_WORDS):
+        sentence = re.split(r"[。？?！!]", text[at:])[0]
+        if any(w in after for w in PROCESS_WORDS) and not any(w in sentence for w in OUR_CARD_WORDS):
             return True
     return False
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from answering.answer import NOT_COVERED, PARTIAL, Answer, quote
 from answering.benefits import label
-from answering.question import Question
+from retrieval.question import Question
 from knowledge import load_clauses
 from rules.data import load_rules
 

@@ -38,7 +38,7 @@ NEIGHBOURS = 3
 # The code this process runs, hashed when it was imported (not when a model is saved), so that a
 # process started before an edit never saves a model under the edited code's fingerprint.
 CODE_FINGERPRINT = source_fingerprint(__file__, "text_features.py", "reranker.py",
-                                      "evaluation.py")
+                                      "evaluation.py", "question.py", "vocabulary.yml")
 
 
 def lexical_features(searcher: "Searcher", ranking: "Ranking") -> list[float]:

@@ -19,8 +19,10 @@ import numpy as np
 
 from retrieval.evaluation import TUNING_SET, answers, load_set
 from retrieval.normalize import normalize
+from retrieval.question import Question, levels_of, read
 from retrieval.text_features import (answer_type_missing, coverage, document_hint,
                                      question_terms, source_fingerprint)
+from rules.data import load_rules
 
 if TYPE_CHECKING:
     from retrieval.searcher import Searcher
@@ -29,11 +31,56 @@ MODEL_FILE = "reranker.json"
 CANDIDATES = 20          # from each ranker
 FORM_WORDS = ("申报书", "填", "表", "栏", "盖章", "封面", "勾选", "附件")
 # See answerability.CODE_FINGERPRINT: the code as imported, not as it is on disk later.
-CODE_FINGERPRINT = source_fingerprint(__file__, "text_features.py", "evaluation.py")
+CODE_FINGERPRINT = source_fingerprint(__file__, "text_features.py", "evaluation.py",
+                                      "question.py", "vocabulary.yml")
 KINDS = ("item", "paragraph", "intro", "row", "table_row")
+STRUCTURE = ("benefit_section", "benefit_elsewhere", "tier_criteria", "domain_conditions",
+             "fact_condition", "asked_section", "level_agrees", "level_differs", "card_criterion")
 FEATURES = ("bm25", "dense", "bm25_rank", "dense_rank", "coverage", "coverage_text",
             "answer_type_missing", "other_document", "form_row_unasked", "heading_item",
-            "length", *[f"kind_{kind}" for kind in KINDS])
+            "length", *[f"kind_{kind}" for kind in KINDS], *STRUCTURE)
+# The part of a section path that holds each kind of answer asked for.
+ASKED_IN_PATH = {"materials": ("材料",), "process": ("流程", "程序", "服务方式", "服务流程"),
+                 "phone": ("咨询电话",), "conditions": ("条件",), "benefits": ("待遇",)}
+
+
+def _fact_clauses() -> dict[str, set[str]]:
+    """fact -> the clauses of the numeric conditions about it (rule files)."""
+    found: dict[str, set[str]] = {}
+    for tier in load_rules("talent-card")["tiers"]:
+        for condition in tier.get("conditions", []):
+            found.setdefault(condition["fact"], set()).add(condition["clause_id"])
+    for domain in load_rules("partner")["domains"]:
+        for condition in domain.get("conditions", []):
+            found.setdefault(condition["fact"], set()).add(condition["clause_id"])
+    return found
+
+
+FACT_CLAUSES = _fact_clauses()
+DOMAIN_KEYS = {d["name"]: d["key"] for d in load_rules("partner")["domains"]}
+
+
+def structure(question: Question, clause: dict) -> list[float]:
+    """Whether the clause stands where the things the question names are: the benefit's own
+    sections, the tier's criteria, the domain's conditions, a condition on the fact named, a
+    section holding the kind of answer asked for (材料, 流程, 咨询电话)."""
+    cid, path = clause["clause_id"], clause["path"]
+    in_benefit = any(cid == f"talent.benefits.{n}" or cid.startswith(f"talent.service.{n}.")
+                     for n in question.benefits)
+    benefit_part = cid.startswith(("talent.benefits.", "talent.service."))
+    levels = levels_of(clause["text"])
+    return [
+        float(in_benefit),
+        float(bool(question.benefits) and benefit_part and not in_benefit),
+        float(any(cid.startswith(f"talent.eligibility.{t}.") for t in question.tiers)),
+        float(any(cid.startswith(f"partner.conditions.{DOMAIN_KEYS[d]}.") for d in question.domains)),
+        float(any(cid in FACT_CLAUSES.get(fact, ()) for _, fact in question.facts_named)),
+        float(any(word in path for kind in question.asks for word in ASKED_IN_PATH.get(kind, ()))),
+        float(bool(question.levels & levels)),
+        float(bool(question.levels) and bool(levels) and not question.levels & levels),
+        float(question.asks_any("which_card") and cid.startswith("talent.eligibility.")),
+    ]
+
 
 
 def rescale(scores: np.ndarray) -> np.ndarray:
@@ -64,6 +111,7 @@ class Reranker:
     def features(searcher: "Searcher", question: str, bm25: np.ndarray, dense: np.ndarray,
                  candidates: np.ndarray) -> np.ndarray:
         text = normalize(question)
+        named = read(question)
         terms = question_terms(searcher, question)
         hint = document_hint(text)
         asks_form = any(word in text for word in FORM_WORDS)
@@ -89,6 +137,7 @@ class Reranker:
                 float(clause["clause_id"] in searcher.parent_ids and kind == "item"),
                 math.log1p(len(clause["text"])),
                 *[float(kind == k) for k in KINDS],
+                *structure(named, clause),
             ])
         return np.array(rows, dtype=np.float64)
 

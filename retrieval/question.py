@@ -53,6 +53,7 @@ class Question:
     located: tuple[str, ...] = ()           # places named as where a company or person is
     elsewhere: tuple[str, ...] = ()         # places named for a scheme of their own
     facts_named: tuple[tuple[str, str], ...] = ()   # (programme, fact) named, with or without a figure
+    levels: frozenset[str] = frozenset()   # 国家/省/市/区 levels named (全国技能大赛 vs 市级技能大赛)
     mentioned_only: tuple[str, ...] = ()    # schemes the documents name only in passing
     unsettled: tuple[str, ...] = ()         # properties no clause states (有效期, 补办 …)
 
@@ -178,6 +179,20 @@ def _benefits(text: str) -> tuple[int, ...]:
     return tuple(number for number in said if not absorbed(number))
 
 
+# The levels of government an award, title or platform belongs to, as questions and clauses say
+# them. 白云区 and the district's bodies (区库, 区属) are the card's own place, not a level.
+LEVELS = {
+    "national": re.compile(r"国家级|国家|全国|国务院|世界|国际"),
+    "provincial": re.compile(r"省级|省里|省部|广东省(?!内)|省(?![内外])"),
+    "municipal": re.compile(r"市级|市里|广州市|市(?!场|监|民|内)"),
+    "district": re.compile(r"区级|区里|区一级"),
+}
+
+
+def levels_of(text: str) -> frozenset[str]:
+    return frozenset(level for level, pattern in LEVELS.items() if pattern.search(text))
+
+
 def _first_of_each(amounts: list[Amount]) -> list[Amount]:
     """One figure per fact, the first said: in "营收9800万，差一点一个亿" the second is a reference."""
     seen, kept = set(), []
@@ -248,6 +263,7 @@ def read(text: str) -> Question:
         located=tuple(located),
         elsewhere=tuple(elsewhere),
         facts_named=tuple(f for f in _facts_named(normalized) if not programme or f[0] == programme),
+        levels=levels_of(normalized),
         mentioned_only=tuple(w for _, w in _found(normalized, words["mentioned_only"])),
         unsettled=tuple(_named(normalized, {k: v for k, v in unsettled.items()
                                             if k != "subjects"})),
