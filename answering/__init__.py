@@ -1,73 +1,90 @@
 """The answering module: one question in, one cited answer out, for every door (the Rasa
 actions, /api/ask and the hotline console).
 
-A question is read once (question.read). Then the composers that the documents' structure and
-the rules decide are tried in turn, each answering only questions of its kind; the first that
-answers wins. What none of them answers goes to retrieval (retrieved.answer): the best clause
-quoted, or "not covered" with whom to call. Every answer is {answer, status, answerable,
+A question is read once (retrieval.question.read). Another place's scheme is refused at once
+(scope.outside). Then the composers that the documents' structure and the rules decide answer
+what they can: one core composer (tier × benefit, bounds, comparisons …) and the further things
+asked at once (materials, phones, where). A property no clause states is said to be not covered,
+after whatever else is settled. What no composer answers goes to retrieval (retrieved.answer):
+the best clause quoted, or "not covered" with whom to call; a place named as where a company or
+person is comes first, read against its clause. Every answer is {answer, status, answerable,
 citations}; see answer.py for the three states.
 """
 from __future__ import annotations
 
 from answering import benefits, bounds, retrieved, scope, sections
-from answering.answer import PARTIAL, STATUSES, Answer
+from answering.answer import ANSWERED, PARTIAL, STATUSES, Answer
 from retrieval.question import Question, read
 from retrieval.searcher import QuestionError, check_question
 
 __all__ = ["ask", "QuestionError", "STATUSES"]
 
-# The composers the documents' structure and the rules decide, most specific first.
-STRUCTURAL = (
+# Composers the documents' structure and the rules decide, most specific first: the first that
+# answers gives the answer's core.
+CORE = (
     benefits.tier_benefit,
     benefits.compare_tiers,
     benefits.tier_benefit_list,
     benefits.benefit_holders,
+    benefits.benefit_details,
+    sections.selection_or_direct,
+    sections.compare_domains,
+    sections.direct_check,
     bounds.answer,
     bounds.thresholds,
     scope.mentioned_only,
+)
+# Composers for the further things a question may ask at once (the materials, whom to call,
+# where): each adds what the core has not already cited.
+ALSO = (
     sections.lists,
     sections.contact,
     sections.when_and_where,
 )
 
 
+def _joined(parts: list[Answer]) -> Answer | None:
+    joined = None
+    for part in parts:
+        if joined is None:
+            joined = Answer(status=part.status, sentences=list(part.sentences), cited=list(part.cited))
+        elif not set(part.cited) <= set(joined.cited):
+            joined.sentences += part.sentences
+            joined.cite(*part.cited)
+            if part.status != ANSWERED and joined.status == ANSWERED:
+                joined.status = part.status
+    return joined
+
+
 def _structural(question: Question) -> Answer | None:
-    for compose in STRUCTURAL:
-        composed = compose(question)
-        if composed is not None:
-            return composed
-    return None
-
-
-def _joined(first: Answer, second: Answer, status: str) -> Answer:
-    return Answer(status=status, sentences=first.sentences + second.sentences,
-                  cited=first.cited + [c for c in second.cited if c not in first.cited])
+    core = next((a for a in (compose(question) for compose in CORE) if a is not None), None)
+    also = [a for a in (compose(question) for compose in ALSO) if a is not None]
+    return _joined(([core] if core else []) + also)
 
 
 def ask(text: str) -> dict:
     """Answer one question; raises QuestionError (a Chinese message) for empty or over-long input."""
     question = read(check_question(text))
-    # Another place's scheme is never answered with our clauses.
     outside = scope.outside(question)
     if outside is not None:
         return outside.as_dict()
-    # A property no clause states: said plainly, after whatever else the documents do settle
-    # (never after a retrieved clause, which would be about something else).
+    settled = _structural(question)
     unsettled = scope.unsettled(question)
-    if unsettled is not None:
-        settled = _structural(question) or scope.located(question)
-        if settled is None:
-            return unsettled.as_dict()
-        return _joined(settled, unsettled, PARTIAL).as_dict()
-    composed = _structural(question)
-    if composed is not None:
-        return composed.as_dict()
-    # Where a company or person is, read against its clause, then what retrieval finds.
     located = scope.located(question)
+    if unsettled is not None:
+        # never after a retrieved clause, which would be about something else
+        parts = [p for p in (settled, located) if p is not None]
+        if not parts:
+            return unsettled.as_dict()
+        both = _joined(parts + [unsettled])
+        both.status = PARTIAL
+        return both.as_dict()
+    if settled is not None:
+        return _joined([p for p in (located, settled) if p is not None]).as_dict()
     found = retrieved.answer(question)
     if located is None:
         return found
     if found["answerable"] and found["citations"][0]["clause_id"] not in located.cited:
         located.sentences.append(found["answer"])
-        located.cited += [c["clause_id"] for c in found["citations"] if c["clause_id"] not in located.cited]
+        located.cite(*(c["clause_id"] for c in found["citations"]))
     return located.as_dict()

@@ -92,8 +92,10 @@ def details(answer: Answer, question: Question, number: int) -> None:
     said = [hit["clause_id"] for hit in result["hits"]
             if hit["clause_id"] in section and hit["clause_id"] != f"talent.benefits.{number}"
             and "咨询电话" not in hit["text"]][:2]
-    for clause_id in said:
-        answer.quote(clause_id, lead="具体规定：")
+    # 注意事项 is where a service says what it does not include (另行收费, 仅指…)
+    notes = [cid for cid in section if ".notes." in cid and cid not in said]
+    for clause_id in said + notes:
+        answer.quote(clause_id, lead="具体规定：" if clause_id in said else "注意事项：")
     text = "".join(c["text"] for c in section.values())
     open_aspects = [name for kind, (held, name) in DETAIL_HELD.items()
                     if question.asks_any(kind) and not re.search(held, text)]
@@ -197,3 +199,19 @@ def tier_benefit_list(question: Question) -> Answer | None:
     if notes:
         answer.say(f"其中{label(notes[0]['number'])}{notes[0]['note']}")
     return answer.quote(intro_id())
+
+
+def benefit_details(question: Question) -> Answer | None:
+    """人才公寓一个月租金多少、在哪: the benefit, then what its sections say and leave open."""
+    if question.tiers or not question.benefits or question.document == "partner":
+        return None
+    if not (question.asks_any("money", "time", "place")
+            or question.asks_any("verdict") and _asks_more(question)):
+        return None
+    answer = Answer()
+    for number in question.benefits:
+        item = benefit(number)
+        answer.say(f"{label(number)}：{quote(item['clause_id'])}（{'、'.join(holders_of(number))}"
+                   "持卡人可享受）。", item["clause_id"])
+        details(answer, question, number)
+    return answer

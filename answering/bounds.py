@@ -31,12 +31,19 @@ def _partner_conditions(fact: str, domains: tuple[str, ...]) -> list[tuple[str, 
         for condition in domain.get("conditions", []):
             if condition["fact"] == fact:
                 found.append((f"{domain['name']}领域", condition))
+        for alternative in domain.get("alternatives", []):  # 智能制造人才: by kind of unit
+            for condition in alternative.get("conditions", []):
+                if condition["fact"] == fact:
+                    found.append((f"{domain['name']}领域（{alternative['unit_type']}）", condition))
     return found
 
 
+def _label(programme: str, fact: str) -> str:
+    return load_rules(programme)["facts"][fact]["label"]
+
+
 def _fact_label(amount: Amount) -> str:
-    programme = "talent-card" if amount.programme == "talent-card" else "partner"
-    return load_rules(programme)["facts"][amount.fact]["label"]
+    return _label(amount.programme, amount.fact)
 
 
 def _verdict(answer: Answer, amount: Amount, where: str, condition: dict) -> bool:
@@ -81,9 +88,18 @@ def _partner(answer: Answer, amount: Amount, question: Question) -> None:
         answer.say("其他领域的遴选条件没有这一项要求。")
 
 
+def _without(fact: str, domains: tuple[str, ...]) -> list[str]:
+    """The domains named whose conditions set no bound on this fact."""
+    having = {where.split("领域")[0] for where, _ in _partner_conditions(fact, domains)}
+    return [d for d in domains if d not in having]
+
+
 def answer(question: Question) -> Answer | None:
     """Verdicts for the amounts the question gives, when it asks whether they suffice."""
-    if not question.amounts or not question.asks_any("verdict", "conditions", "which_card"):
+    if not question.amounts:
+        return None
+    if not (question.asks_any("verdict", "conditions", "which_card") or question.tiers
+            or question.domains):
         return None
     result = Answer()
     for amount in question.amounts:
@@ -120,6 +136,9 @@ def thresholds(question: Question) -> Answer | None:
         for where, condition in conditions:
             answer.say(f"{where}：“{condition['text']}”（要求{requirement(condition)}）。",
                        condition["clause_id"])
+        if programme == "partner":
+            for domain in _without(fact, question.domains):
+                answer.say(f"{domain}领域的遴选条件没有{_label(programme, fact)}这一项要求。")
     if not answer.sentences:
         return None
     answer.say("“以上”“不少于”“（含）”包括本数，“超过”“超”不包括本数。")

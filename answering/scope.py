@@ -62,10 +62,24 @@ def located(question: Question) -> Answer | None:
         return answer
     if question.document == "talent":
         answer.quote(PRECONDITION)
-        answer.say(f"所以单位只在{place}注册、不在白云区纳税的，不符合申领条件；在{place}注册但在白云区纳税的单位，"
-                   "符合这一条。")
+        if _own_place_located(question):
+            answer.say("单位在白云区注册或纳税的，符合这一条；本人在哪里工作、居住不影响这一条。")
+        else:
+            answer.say(f"所以单位只在{place}注册、不在白云区纳税的，不符合申领条件；在{place}注册但在白云区纳税的"
+                       "单位，符合这一条。")
         return answer
     return None
+
+
+def _own_place_located(question: Question) -> bool:
+    """公司注册在白云区 / 白云区的企业: the employer is in the card's own district."""
+    text = question.normalized
+    words = vocabulary()["places"]["location_words"]
+    for at in (m.start() for m in re.finditer("白云", text)):
+        around = text[max(0, at - 6):at] + text[at + 2:at + 10]
+        if any(w in around for w in words) and "机场" not in around:
+            return True
+    return False
 
 
 def unsettled(question: Question) -> Answer | None:

@@ -43,14 +43,33 @@ def _about_application(question: Question) -> bool:
     return any(word in question.normalized for word in APPLY_WORDS)
 
 
-def lists(question: Question) -> Answer | None:
-    """Materials, steps or conditions asked as a whole."""
+def compare_domains(question: Question) -> Answer | None:
+    """信息网络基础设施和关键软件的要求有啥区别: each domain's conditions, side by side."""
+    if len(set(question.domains)) < 2 or question.document == "talent" or question.amounts:
+        return None
+    if not question.asks_any("difference", "conditions"):
+        return None
     answer = Answer()
-    if "直接认定" in question.normalized and "遴选" in question.normalized:
-        listing(answer, under("partner.apply.selection."), "遴选加入须同时满足基本遴选条件：")
-        listing(answer, under("partner.apply.direct."), "直接认定须已取得以下资质之一：")
-        answer.quote("partner.process.1", lead="两种方式的申报流程相同：")
-    elif question.asks_any("materials"):
+    for name in dict.fromkeys(question.domains):
+        listing(answer, under(f"partner.conditions.{_domain_key(name)}.", ("item",)),
+                f"{name}领域的遴选条件（附件1）：")
+    return answer
+
+
+def selection_or_direct(question: Question) -> Answer | None:
+    """遴选加入和直接认定有啥区别: both routes, and the one procedure."""
+    if not ("直接认定" in question.normalized and "遴选" in question.normalized):
+        return None
+    answer = Answer()
+    listing(answer, under("partner.apply.selection."), "遴选加入须同时满足基本遴选条件：")
+    listing(answer, under("partner.apply.direct."), "直接认定须已取得以下资质之一：")
+    return answer.quote("partner.process.1", lead="两种方式的申报流程相同：")
+
+
+def lists(question: Question) -> Answer | None:
+    """Materials, steps or conditions asked as a whole (each kind asked, in turn)."""
+    answer = Answer()
+    if question.asks_any("materials"):
         if question.benefits and question.document != "partner":
             for number in question.benefits:
                 listing(answer, under(f"talent.service.{number}.materials."),
@@ -58,18 +77,18 @@ def lists(question: Question) -> Answer | None:
         elif question.document == "talent" or question.tiers:
             for prefix in CARD_APPLICATION:
                 listing(answer, under(prefix), "")
-        elif question.document == "partner" or question.domains:
-            answer.quote("partner.process.1")
-    elif question.asks_any("process") and not question.asks_any("conditions"):
+        elif (question.document == "partner" or question.domains) and not question.asks_any("process"):
+            answer.quote("partner.process.1")  # the 佐证材料; with the procedure, quoted below
+    if question.asks_any("process") and not question.asks_any("conditions"):
         if question.benefits and question.document != "partner":
             for number in question.benefits:
                 listing(answer, under(f"talent.service.{number}.process."),
                         f"{label(number)}的办理流程：")
         elif question.document == "partner" and not question.places.get("other_provinces"):
             listing(answer, under("partner.process."), "申报流程：")
-        elif question.document == "talent" and not question.places.get("guangzhou_districts"):
+        elif question.document == "talent" and not question.asks_any("materials"):
             answer.quote("talent.procedure.p1")
-    elif question.asks_any("conditions") and not question.amounts:
+    if question.asks_any("conditions") and not question.amounts and not answer.sentences:
         if question.domains and question.document != "talent":
             for name in question.domains:
                 listing(answer, under(f"partner.conditions.{_domain_key(name)}.", ("item",)),
@@ -123,3 +142,31 @@ def when_and_where(question: Question) -> Answer | None:
                    "文件未涉及这一问题。")
         answer.refer("partner")
     return answer if answer.sentences else None
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def direct_check(question: Question) -> Answer | None:
+    """专精特新小巨人能直接认定吗: the nine qualifications, and whether the one named is among
+    them (by its words; a qualification the list does not name is said not to be there)."""
+    if "直接认定" not in question.normalized or "遴选" in question.normalized:
+        return None
+    if not question.asks_any("verdict") or question.asks_any("whole_list"):
+        return None
+    items = under("partner.apply.direct.", ("item",))
+    asked = question.normalized.split("直接认定")[0]
+    overlap = [(len(_bigrams(asked) & _bigrams(c["text"])) / max(1, len(_bigrams(c["text"]))), c)
+               for c in items]
+    share, best = max(overlap, key=lambda pair: pair[0])
+    answer = Answer()
+    if share >= 0.6:
+        number = best["path"].rsplit(" › ", 1)[-1]
+        answer.say(f"您说的资质与直接认定资质第{number}项相符：{quote(best['clause_id'])}。"
+                   "以实际取得的资质名称为准。", best["clause_id"])
+    elif len(asked) >= 4:
+        answer.say("按文件，直接认定须已取得以下九项资质之一；您所说的资质不在其中（以文件列出的名称为准），"
+                   "不能据此直接认定，可按遴选加入的条件申报。")
+    listing(answer, items, "直接认定的资质条件：")
+    return answer

@@ -90,7 +90,13 @@ def _named(text: str, table: dict) -> list:
 # A figure: an optional sign, digits or Chinese numerals, a magnitude, a unit.
 NUMBER = re.compile(
     r"(?P<sign>负|-|−|﹣)?\s*(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零一二三四五六七八九]+)?)"
-    r"\s*个?(?P<magnitude>千万|百万|万|亿)?\s*(?P<unit>元|块|项|个|人|款|家|名|件|%|％)?")
+    r"\s*(?:个(?=千万|百万|万|亿))?(?P<magnitude>千万|百万|万|亿)?\s*(?P<unit>元|块|项|个|人|款|家|名|件|%|％)?")
+SENTENCE_END = re.compile(r"[。？?！!；;]")
+CLAUSE_END = re.compile(r"[，,、。？?！!；;]")
+# The units each count fact may be said in (the rule files give the unit a bound is written in).
+COUNT_UNITS = {"项": "项个件", "人": "人名个", "个": "个项家件", "款": "款个种", "家": "家个"}
+# 承诺达产年年度纳税总额 is a commitment, not the 区库年税收 of a year.
+NOT_DISTRICT_TAX = re.compile(r"承诺|达产|纳税总额|总额")
 EXACT = re.compile(r"正好|刚好|恰好|整整|刚刚好|就是|等于")
 MONEY_FACTS = {"district_tax_wan", "hightech_revenue_wan", "district_investment_wan",
                "avg_revenue_wan"}
@@ -124,8 +130,11 @@ def _amounts(text: str, programme_hint: str | None) -> list[Amount]:
         value = _value(match)
         if value is None:
             continue
-        before = [n for n in named if n[0] < match.start() and match.start() - n[0] <= 14]
-        after = [n for n in named if n[0] >= match.end() and n[0] - match.end() <= 6]
+        # the fact word before the figure in the same sentence, or just after it in the same clause
+        before = [n for n in named if n[0] < match.start() and match.start() - n[0] <= 14
+                  and not SENTENCE_END.search(text[n[0]:match.start()])]
+        after = [n for n in named if n[0] >= match.end() and n[0] - match.end() <= 10
+                 and not CLAUSE_END.search(text[match.end():n[0]])]
         if not (before or after):
             continue
         _, word, meanings = before[-1] if before else after[0]
@@ -136,20 +145,31 @@ def _amounts(text: str, programme_hint: str | None) -> list[Amount]:
     return amounts
 
 
+def _fact_unit(programme: str, fact: str) -> str:
+    spec = load_rules(programme)["facts"].get(fact, {})
+    return spec.get("unit", "")
+
+
 def _amount(match: re.Match, text: str, programme: str, fact: str) -> Amount | None:
+    """The figure in the fact's unit, or None when it cannot be a figure of this fact."""
     value = _value(match)
-    unit = match.group("unit") or ""
+    unit, magnitude = match.group("unit") or "", match.group("magnitude")
     if fact in MONEY_FACTS:
-        if not match.group("magnitude") and unit in ("元", "块"):
-            value /= 10000  # 元 -> 万元
-        elif not match.group("magnitude") and unit not in ("元", "块"):
+        if not magnitude and unit not in ("元", "块"):
             return None     # a count next to a money word
+        if not magnitude:
+            value /= 10000  # 元 -> 万元
+        if fact == "district_tax_wan" and NOT_DISTRICT_TAX.search(text[max(0, match.start() - 14):match.start()]):
+            return None
     elif fact == "qualified_staff_ratio":
         if unit not in ("%", "％") and value > 1:
             return None
         value = value / 100 if unit in ("%", "％") else value
-    elif match.group("magnitude"):
-        value *= 10000  # 1万人
+    else:
+        if unit and unit not in COUNT_UNITS.get(_fact_unit(programme, fact), unit):
+            return None     # 12家 is not a number of 款 of financial products
+        if magnitude:
+            value *= 10000  # 1万人
     window = text[max(0, match.start() - 6):match.start()]
     return Amount(fact, programme, value, bool(EXACT.search(window)), match.group(0).strip())
 
@@ -213,8 +233,8 @@ def _places(text: str) -> tuple[dict, list[str], list[str]]:
         for position, word in _found(text, table[kind]):
             if word == "广州":
                 continue
-            after = text[position + len(word):position + len(word) + 8]
-            (located if any(w in after for w in table["location_words"]) else elsewhere).append(word)
+            around = text[max(0, position - 6):position] + text[position + len(word):position + len(word) + 8]
+            (located if any(w in around for w in table["location_words"]) else elsewhere).append(word)
     return kinds, located, elsewhere
 
 
@@ -247,6 +267,8 @@ def read(text: str) -> Question:
     document = document_hint(normalized)
     if document is None and (tiers or "卡" in normalized) and not domains:
         document = "talent"  # 办什么卡: only the talent card is a card
+    elif document is None and domains and not tiers:
+        document = "partner"  # 智能装备, 关键软件: the partner programme's domains
     unsettled = words["unsettled"]
     places, located, elsewhere = _places(normalized)
     programme = {"talent": "talent-card", "partner": "partner"}.get(document or "")

@@ -1,0 +1,219 @@
+"""The answering module: composed answers checked against the documents themselves.
+
+The oracles here read the source text, not the rule files the composers use: the tier → benefit
+ranges come from the sentence of 三、相关待遇, the bounds from the wording of each clause (超过
+excludes, 以上/不少于/（含） include), the lists from the source lines under each heading.
+"""
+import re
+
+import pytest
+
+from answering import QuestionError, ask
+from knowledge import SOURCES, clause_by_id, load_clauses, squash
+from knowledge.sources import strip_markers
+
+TALENT_TEXT = strip_markers(next(s for s in SOURCES if s.doc_id == "talent").path.read_text(
+    encoding="utf-8"))
+NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三"]
+TIERS = {"钻石卡": "钻石", "金卡": "金", "银卡": "银"}
+
+
+def range_of(tier: str) -> int:
+    """How many benefits the document gives a tier: "云聚英才金卡持卡人可享受以下（一）至（十）条"."""
+    found = re.search(f"云聚英才{TIERS[tier]}卡持卡人可享受以下（一）至（([一二三四五六七八九十]+)）条",
+                      squash(TALENT_TEXT))
+    return NUMERALS.index(found.group(1)) + 1
+
+
+BENEFIT_TITLES = re.findall(r"（\d+）\s*([^。]+?服务)。", TALENT_TEXT)[:13]
+
+
+def quoted_spans(answer: str) -> list[str]:
+    return re.findall(r"“([^“”]+)”", answer)
+
+
+def assert_grounded(reply: dict) -> None:
+    """Every citation is a clause, verbatim; every quote in the answer is a cited clause's text
+    (or a part of one, such as a criterion inside a clause)."""
+    assert reply["status"] in ("answered", "partial", "not_covered")
+    assert reply["answerable"] is (reply["status"] != "not_covered")
+    texts = []
+    for cited in reply["citations"]:
+        clause = clause_by_id(cited["clause_id"])
+        assert clause is not None and cited["text"] == clause["text"]
+        texts.append(squash(clause["text"]))
+    for span in quoted_spans(reply["answer"]):
+        if "您问的是" in span:
+            continue
+        assert any(squash(span) in text for text in texts) or span in ("以上", "不少于", "（含）",
+                                                                       "超过", "超"), span
+
+
+def test_benefit_titles_read_from_the_document():
+    assert len(BENEFIT_TITLES) == 13 and BENEFIT_TITLES[11] == "法律顾问服务"
+
+
+@pytest.mark.parametrize("tier", list(TIERS))
+@pytest.mark.parametrize("number", range(1, 14))
+def test_tier_benefit_follows_the_documents_ranges(tier, number):
+    title = BENEFIT_TITLES[number - 1]
+    reply = ask(f"{tier}持卡人能享受{title}吗")
+    assert_grounded(reply)
+    text = reply["answer"]
+    if number <= range_of(tier):
+        assert text.startswith("可以") and "不能" not in text.split("。")[0]
+    else:
+        assert text.startswith("不能") and f"（一）至（{NUMERALS[range_of(tier) - 1]}）" in text
+    cited = {c["clause_id"] for c in reply["citations"]}
+    assert "talent.benefits.p1" in cited  # the tier sentence is always cited
+
+
+def test_a_tier_comparison_names_the_benefits_in_between():
+    reply = ask("金卡和银卡的待遇差在哪里")
+    assert_grounded(reply)
+    for title in BENEFIT_TITLES[range_of("银卡"):range_of("金卡")]:
+        assert title in reply["answer"]
+    assert BENEFIT_TITLES[0] not in reply["answer"].split("；")[-1]
+
+
+def bound_of(clause_text: str, phrase: str) -> tuple[float, bool]:
+    """The bound in 万元 or a count, and whether the bound itself counts, from the clause's words."""
+    found = re.search(phrase, clause_text)
+    number, unit = float(found.group("n")), found.group("u")
+    value = number * 10000 if unit == "亿元" else number
+    includes = "超过" not in found.group(0) and not found.group(0).startswith("超") or "（含）" in found.group(0)
+    return value, includes
+
+
+@pytest.mark.parametrize("question, clause_id, phrase, tier", [
+    ("区库年税收{}万的企业主要负责人能办钻石卡吗", "talent.eligibility.diamond.17",
+     r"超过(?P<n>\d+)(?P<u>万)", "钻石卡"),
+    ("区库年税收{}万的企业负责人够金卡吗", "talent.eligibility.gold.11", r"超过(?P<n>\d+)(?P<u>万)", "金卡"),
+    ("区库年税收{}万的老总能办银卡吗", "talent.eligibility.silver.7", r"超过(?P<n>\d+)(?P<u>万)", "银卡"),
+])
+@pytest.mark.parametrize("offset", [-1, 0, 1])
+def test_an_amount_at_a_talent_bound_is_read_as_the_clause_says(question, clause_id, phrase, tier,
+                                                               offset):
+    bound, includes = bound_of(clause_by_id(clause_id)["text"], phrase)
+    amount = bound + offset
+    reply = ask(question.format(int(amount)))
+    assert_grounded(reply)
+    met = amount > bound or (amount == bound and includes)
+    verdict = re.search(f"(不满足|满足){tier}的条件", reply["answer"])
+    assert verdict is not None, reply["answer"]
+    assert (verdict.group(1) == "满足") is met
+    assert clause_id in {c["clause_id"] for c in reply["citations"]}
+
+
+@pytest.mark.parametrize("question, clause_id, phrase", [
+    ("近三年平均主营业务收入{}万元，智能制造装备领域算达到要求吗", "partner.conditions.equipment.3",
+     r"(?P<n>\d+)(?P<u>万元)以上"),
+    ("关键软件领域，软件著作权{}项够吗", "partner.conditions.software.1", r"(?P<n>\d+)(?P<u>项)（含）以上"),
+    ("装备领域研发团队{}人符合要求吗", "partner.conditions.equipment.2", r"不少于(?P<n>\d+)(?P<u>人)"),
+])
+@pytest.mark.parametrize("offset", [-1, 0, 1])
+def test_an_amount_at_a_partner_bound_is_read_as_the_clause_says(question, clause_id, phrase, offset):
+    bound, includes = bound_of(clause_by_id(clause_id)["text"], phrase)
+    amount = bound + offset
+    reply = ask(question.format(int(amount)))
+    assert_grounded(reply)
+    met = amount > bound or (amount == bound and includes)
+    first = reply["answer"].split("。")[0]
+    assert ("不满足" not in first) is met, first
+    assert clause_id in {c["clause_id"] for c in reply["citations"]}
+
+
+def materials_in_source(service_heading: str) -> list[str]:
+    """The numbered lines under （一）提供材料 of a service guide section, read from the source."""
+    section = TALENT_TEXT.split(service_heading, 1)[1]
+    block = re.split(r"（二）|（\d）", section.split("提供材料", 1)[1], maxsplit=1)[0]
+    return [squash(line.split("．", 1)[1]) for line in block.splitlines() if "．" in line]
+
+
+@pytest.mark.parametrize("question, heading", [
+    ("持卡人办落户要准备哪些材料", "一、落户服务"),
+    ("孩子上学要带什么材料", "八、子女入学服务"),
+    ("法律顾问服务需要提交什么材料", "十二、法律顾问服务"),
+])
+def test_a_materials_question_gets_the_whole_list(question, heading):
+    reply = ask(question)
+    assert_grounded(reply)
+    cited = [squash(c["text"]) for c in reply["citations"]]
+    expected = materials_in_source(heading)
+    assert expected and all(item in cited for item in expected)
+
+
+def test_a_domain_conditions_question_gets_every_condition():
+    reply = ask("智能制造金融服务领域要满足哪些条件")
+    assert_grounded(reply)
+    ids = {c["clause_id"] for c in reply["citations"]}
+    assert {f"partner.conditions.finance.{n}" for n in (1, 2, 3)} <= ids
+
+
+@pytest.mark.parametrize("question", [
+    "浙江省的智能制造示范工厂怎么申报",
+    "深圳市的人才政策有哪些补贴",
+    "江苏省智能工厂认定条件是什么",
+    "天河区有没有人才公寓",
+])
+def test_another_places_scheme_is_not_covered_and_quotes_nothing(question):
+    reply = ask(question)
+    assert_grounded(reply)
+    assert reply["status"] == "not_covered" and "未涉及" in reply["answer"]
+    assert all(c["clause_id"] in ("talent.contact.p1", "partner.process.2") for c in reply["citations"])
+
+
+@pytest.mark.parametrize("question", [
+    "英才卡的有效期是多久", "英才卡有效期几年", "英才卡丢了怎么补办", "云聚英才卡要年审吗",
+    "金卡过期了怎么办", "合作伙伴称号有效期几年",
+])
+def test_a_property_no_clause_states_is_named_as_not_covered(question):
+    reply = ask(question)
+    assert_grounded(reply)
+    assert reply["status"] in ("not_covered", "partial") and "未涉及" in reply["answer"]
+    # the labour contract's 有效期 is never the card's validity
+    assert "talent.procedure.basic.5" not in {c["clause_id"] for c in reply["citations"]}
+    assert "6个月" not in reply["answer"]
+
+
+def test_no_clause_of_either_document_states_the_unsettled_properties():
+    """The vocabulary's list of what the documents leave open must stay true of the documents."""
+    from retrieval.question import vocabulary
+
+    texts = [c["text"] for c in load_clauses()]
+    for aspect, words in vocabulary()["unsettled"].items():
+        if aspect == "subjects":
+            continue
+        for word in words:
+            holders = [t for t in texts if word in t and ("英才卡" in t or "合作伙伴" in t)]
+            assert not holders, (aspect, word, holders)
+
+
+def test_a_scheme_named_only_as_a_criterion_is_partial_with_what_the_documents_say():
+    reply = ask("人才优粤卡怎么申请")
+    assert_grounded(reply)
+    assert reply["status"] == "partial"
+    assert "talent.eligibility.diamond.13" in {c["clause_id"] for c in reply["citations"]}
+    assert "钻石卡" in reply["answer"] and "未涉及" in reply["answer"]
+
+
+def test_a_company_in_a_guangdong_city_reads_the_registration_condition():
+    reply = ask("深圳注册的企业能申报广东省智能制造生态合作伙伴吗")
+    assert_grounded(reply)
+    assert "partner.apply.selection.1" in {c["clause_id"] for c in reply["citations"]}
+    assert reply["status"] == "answered"
+    outside = ask("我们公司在湖南注册，能申报广东省智能制造生态合作伙伴吗")
+    assert "不符合" in outside["answer"]
+
+
+def test_when_and_where_to_apply_for_the_card():
+    when = ask("英才卡什么时候可以申请")
+    assert "常年受理" in when["answer"] and when["status"] == "answered"
+    where = ask("英才卡在哪里申请")
+    assert "白云区政策兑现服务平台" in where["answer"]
+
+
+def test_bad_input_is_a_question_error():
+    for bad in ("", "   ", "？？？", "问" * 501):
+        with pytest.raises(QuestionError):
+            ask(bad)
