@@ -58,7 +58,7 @@ def holders_of(number: int) -> list[str]:
 # What a clause holding each kind of detail contains (a time, an amount, a place).
 DETAIL_HELD = {"time": (r"\d+\s*(年|个月|天|小时|个工作日)|每年|每月|当年|常年|时限|提前", "具体时间"),
                "money": (r"\d+\s*(元|万)|免费|费用|收费|自理|支付", "费用或金额"),
-               "place": (r"路\d*号|地址|大道|楼|地点|窗口|大厅|中心|医院|机场|平台|网", "具体地点")}
+               "place": (r"路\d+号|大道[东南西北]?\d+号|\d+楼|地址|地点|窗口|大厅|医院|平台|网址", "具体地点")}
 # Words of a benefit question that ask nothing beyond "does this card have it".
 PLAIN = re.compile(r"持卡人|持卡|的|能|可以|可|享受|享有|有没有|有|没有|吗|呢|么|吧|请问|问一下|是否|"
                    r"免费|服务|待遇|也|都|还|我|我们|用|办|参加|一起|这个|那个|[，,。？?！!\s]")

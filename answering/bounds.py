@@ -46,12 +46,49 @@ def _fact_label(amount: Amount) -> str:
     return _label(amount.programme, amount.fact)
 
 
-def _verdict(answer: Answer, amount: Amount, where: str, condition: dict) -> bool:
-    met = satisfies(condition, amount.value)
-    figure = in_words(amount.value, condition["unit"])
-    answer.say(f"{_fact_label(amount)}{figure}{'满足' if met else '不满足'}{where}的条件"
-               f"“{condition['text']}”：要求{requirement(condition)}"
-               f"{INCLUSION[condition['compare']]}。", condition["clause_id"])
+EPSILON = 1e-6
+# The values a figure allows: 超过X → just above X and up; 不到X → up to just below X; X左右 → ±10%.
+SPREAD = 0.1
+
+
+def span_of(amount: Amount) -> tuple[float, float]:
+    if amount.relation == ">":
+        return amount.value + EPSILON, float("inf")
+    if amount.relation == ">=":
+        return amount.value, float("inf")
+    if amount.relation == "<":
+        return 0.0, amount.value - EPSILON
+    if amount.relation == "~":
+        return amount.value * (1 - SPREAD), amount.value * (1 + SPREAD)
+    return amount.value, amount.value
+
+
+def decides(condition: dict, amount: Amount) -> bool | None:
+    """Met, not met, or None when the values the figure allows lie on both sides of a bound."""
+    low, high = span_of(amount)
+    ends = {satisfies(condition, low), satisfies(condition, high)}
+    bounds = condition["bound"] if isinstance(condition["bound"], list) else [condition["bound"]]
+    if len(ends) == 1 and not any(low < b < high for b in bounds):
+        return ends.pop()
+    return None
+
+
+def _said(amount: Amount, unit: str) -> str:
+    figure = in_words(amount.value, unit)
+    return {">": f"超过{figure}", ">=": f"{figure}以上", "<": f"不到{figure}",
+            "~": f"约{figure}"}.get(amount.relation, figure)
+
+
+def _verdict(answer: Answer, amount: Amount, where: str, condition: dict) -> bool | None:
+    met = decides(condition, amount)
+    figure = _said(amount, condition["unit"])
+    rule = f"“{condition['text']}”：要求{requirement(condition)}{INCLUSION[condition['compare']]}"
+    if met is None:
+        answer.say(f"{_fact_label(amount)}{figure}是否满足{where}的条件{rule}，取决于准确数字，"
+                   "请按准确数字核对。", condition["clause_id"])
+    else:
+        answer.say(f"{_fact_label(amount)}{figure}{'满足' if met else '不满足'}{where}的条件{rule}。",
+                   condition["clause_id"])
     return met
 
 
@@ -59,7 +96,7 @@ def _talent(answer: Answer, amount: Amount, question: Question) -> None:
     conditions = _talent_conditions(amount.fact)
     names = {tier["id"]: tier["name"] for tier in load_rules("talent-card")["tiers"]}
     asked = {names[t] for t in question.tiers}
-    best = next(((name, c) for name, c in conditions if satisfies(c, amount.value)), None)
+    best = next(((name, c) for name, c in conditions if decides(c, amount) is not False), None)
     shown = [(name, c) for name, c in conditions if name in asked]
     if best and best[0] not in asked:
         shown.append(best)

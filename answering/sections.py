@@ -156,6 +156,7 @@ def direct_check(question: Question) -> Answer | None:
     if not question.asks_any("verdict") or question.asks_any("whole_list"):
         return None
     items = under("partner.apply.direct.", ("item",))
+    intro = under("partner.apply.direct.p")
     asked = question.normalized.split("直接认定")[0]
     overlap = [(len(_bigrams(asked) & _bigrams(c["text"])) / max(1, len(_bigrams(c["text"]))), c)
                for c in items]
@@ -168,5 +169,5 @@ def direct_check(question: Question) -> Answer | None:
     elif len(asked) >= 4:
         answer.say("按文件，直接认定须已取得以下九项资质之一；您所说的资质不在其中（以文件列出的名称为准），"
                    "不能据此直接认定，可按遴选加入的条件申报。")
-    listing(answer, items, "直接认定的资质条件：")
+    listing(answer, intro + items, "直接认定的资质条件：")
     return answer

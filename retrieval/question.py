@@ -37,6 +37,7 @@ class Amount:
     value: float
     exact: bool             # 正好, 刚好: the figure itself, not "about"
     said: str               # as written, for the answer to repeat
+    relation: str = "="     # what the figure says of the value: = it, > more, >= it or more, < less, ~ about
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,14 @@ CLAUSE_END = re.compile(r"[，,、。？?！!；;]")
 COUNT_UNITS = {"项": "项个件", "人": "人名个", "个": "个项家件", "款": "款个种", "家": "家个"}
 # 承诺达产年年度纳税总额 is a commitment, not the 区库年税收 of a year.
 NOT_DISTRICT_TAX = re.compile(r"承诺|达产|纳税总额|总额")
+# Words that make a figure a bound on the value rather than the value (超过一千万一点点, 不到100万,
+# 1500万左右), before the figure and after it.
+MORE_BEFORE = re.compile(r"(超过|超出|多于|高于|大于|不止|起码|至少)[了]?$")
+LESS_BEFORE = re.compile(r"(不到|不足|少于|低于|小于|未满|不满|没到|没有到|将近|接近|差一点|差点)[了]?$")
+MORE_AFTER = re.compile(r"^(多|出头|有余|余|往上|一点点|一点)")
+AT_LEAST_AFTER = re.compile(r"^(以上|及以上|（含）以上)")
+LESS_AFTER = re.compile(r"^(以下|以内|不到|往下)")
+ABOUT = re.compile(r"大概|大约|约|左右|上下|差不多|估计|预计|几乎")
 EXACT = re.compile(r"正好|刚好|恰好|整整|刚刚好|就是|等于")
 MONEY_FACTS = {"district_tax_wan", "hightech_revenue_wan", "district_investment_wan",
                "avg_revenue_wan"}
@@ -112,8 +121,14 @@ def _value(match: re.Match) -> float | None:
     return -value if match.group("sign") else value
 
 
+SHARES = [(re.compile(r"一半"), "50%"), (re.compile(r"([一二三四五六七八九\d])成"),
+                                         lambda m: f"{cn2an.cn2an(m.group(1), 'smart') * 10}%")]
+
+
 def _amounts(text: str, programme_hint: str | None) -> list[Amount]:
     """Figures paired with the fact word nearest before them (or just after)."""
+    for pattern, replacement in SHARES:  # 一半, 六成: a share said in words
+        text = pattern.sub(replacement, text)
     facts = vocabulary()["facts"]
     owner: dict[str, list[tuple[str, str]]] = {}
     for programme, table in facts.items():
@@ -154,6 +169,8 @@ def _amount(match: re.Match, text: str, programme: str, fact: str) -> Amount | N
     """The figure in the fact's unit, or None when it cannot be a figure of this fact."""
     value = _value(match)
     unit, magnitude = match.group("unit") or "", match.group("magnitude")
+    if fact == "qualified_staff_count" and unit in ("%", "％"):
+        fact = "qualified_staff_ratio"  # 本科以上的占50%: the share itself
     if fact in MONEY_FACTS:
         if not magnitude and unit not in ("元", "块"):
             return None     # a count next to a money word
@@ -171,7 +188,19 @@ def _amount(match: re.Match, text: str, programme: str, fact: str) -> Amount | N
         if magnitude:
             value *= 10000  # 1万人
     window = text[max(0, match.start() - 6):match.start()]
-    return Amount(fact, programme, value, bool(EXACT.search(window)), match.group(0).strip())
+    after = text[match.end():match.end() + 4]
+    if AT_LEAST_AFTER.search(after):
+        relation = ">="
+    elif MORE_BEFORE.search(window) or MORE_AFTER.search(after):
+        relation = ">"
+    elif LESS_BEFORE.search(window) or LESS_AFTER.search(after):
+        relation = "<"
+    elif ABOUT.search(window) or ABOUT.search(after[:2]):
+        relation = "~"
+    else:
+        relation = "="
+    return Amount(fact, programme, value, bool(EXACT.search(window)), match.group(0).strip(),
+                  relation)
 
 
 PLACE_KINDS = ("guangdong_cities", "guangzhou_districts", "other_provinces")
