@@ -58,4 +58,5 @@ def main(path: Path = DEV_SET) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    arguments = [a for a in sys.argv[1:] if not a.startswith("-")]
+    sys.exit(main(Path(arguments[0]) if arguments else DEV_SET))

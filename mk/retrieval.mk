@@ -27,11 +27,15 @@ INDEX := $(BUILD)/index
 derived: $(INDEX)/.built
 
 $(INDEX)/.built: $(EMBEDDING_MODEL)/.built knowledge/sources/*.txt knowledge/*.py \
-                 knowledge/jieba/*.txt retrieval/*.py retrieval/*.yml
+                 knowledge/jieba/*.txt knowledge/rules/*.yml retrieval/*.py retrieval/*.yml
 	$(PY) -m retrieval build
 	touch $@
 
-.PHONY: bench-retrieval
-BENCH_STEPS += bench-retrieval
+.PHONY: bench-retrieval bench-answers
+BENCH_STEPS += bench-retrieval bench-answers
 bench-retrieval:
 	@$(PY) -m bench.retrieval
+	@$(PY) -m bench.retrieval tests/data/independent/qa_check.yml
+# Answer quality and answer states: dev, tuning and independent writers' sets side by side.
+bench-answers:
+	@$(PY) -m bench.answers

@@ -77,11 +77,12 @@ QUESTION_PIPELINE = ("text_features.py", "normalize.py", "tokenizer.py", "colloq
 
 
 def source_fingerprint(module_file: str, *siblings: str) -> str:
-    """Hash of a module's source, sibling files, the question pipeline and the jieba dictionary:
-    fitted models are tied to this code and data."""
+    """Hash of a module's source, sibling files, the question pipeline, the jieba dictionary and
+    the rule files: fitted models are tied to this code and data."""
     here = Path(module_file)
     paths = [here, *(here.with_name(name) for name in siblings + QUESTION_PIPELINE)]
     paths += sorted((here.parent.parent / "knowledge" / "jieba").glob("*.txt"))
+    paths += sorted((here.parent.parent / "knowledge" / "rules").glob("*.yml"))  # read by question.py
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.read_bytes())
