@@ -43,7 +43,7 @@
       xAxis: horizontal ? axisValue : axisCategory,
       yAxis: horizontal ? axisCategory : axisValue,
       series: series.map(function (name, i) {
-        return { name: name, type: "bar", stack: options.stack ? "all" : undefined,
+        return { name: name, type: "bar", stack: options.stack ? "all" : undefined, barMaxWidth: 40,
                  data: values(table, name), itemStyle: { color: colour(name, i) } };
       })
     };
@@ -108,7 +108,8 @@
         xAxis: { type: "category", data: groups, axisLabel: { interval: 0, width: 90, overflow: "truncate" } },
         yAxis: { type: "value", minInterval: 1 },
         series: outcomes.map(function (outcome, i) {
-          return { name: outcome, type: "bar", stack: "all", itemStyle: { color: PALETTE[i % PALETTE.length] },
+          return { name: outcome, type: "bar", stack: "all", barMaxWidth: 40,
+                   itemStyle: { color: PALETTE[i % PALETTE.length] },
                    data: groups.map(function (g) {
                      var row = t.rows.filter(function (r) {
                        return short(r[0], 4) + "·" + r[1] === g && r[2] === outcome;
