@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from gateway.conversation_db import ConversationDB, EventRow, StoreUnavailable
 from gateway.insights import OUTCOMES, status_of
 from gateway.limits import RateLimiter
-from gateway.models import SENDER_PATTERN
+from gateway.models import SENDER_PATTERN, ErrorBody
 from gateway.privacy import mask
 
 log = logging.getLogger("gateway.feedback")
@@ -48,8 +48,9 @@ class FeedbackRequest(BaseModel):
     question: str | None = Field(None, max_length=500, description="console: the question searched")
     clause_ids: list[str] = Field(default_factory=list, max_length=20,
                                   description="console: the clauses shown")
-    program: str | None = Field(None, description="console: the programme of a decision rated")
-    outcome: str | None = Field(None, description="console: the decision's outcome")
+    program: Literal["talent-card", "partner"] | None = Field(
+        None, description="console: the programme of a decision rated")
+    outcome: Literal[tuple(OUTCOMES)] | None = Field(None, description="console: its outcome")
     tier: str | None = Field(None, max_length=20, description="console: the decision's tier")
 
 
@@ -58,8 +59,9 @@ class FeedbackReceipt(BaseModel):
     message: str
 
 
-class FeedbackError(ValueError):
-    """Feedback that cannot be kept; the message is for the person (Chinese)."""
+class FeedbackError(LookupError):
+    """What the feedback rates is not there (no such answer, an unknown clause); the message
+    is for the person (Chinese)."""
 
 
 def _dumps(value) -> str:
@@ -124,16 +126,11 @@ class FeedbackStore:
     def rate_console(self, request: FeedbackRequest) -> int:
         """A hotline agent rates a search (question + suggested answer) or a decision."""
         from knowledge import clause_by_id
-        from gateway.knowledge_service import PROGRAMS
 
         unknown = [c for c in request.clause_ids if clause_by_id(c) is None]
         if unknown:
             raise FeedbackError(f"未知的条款编号：{'、'.join(unknown[:3])}")
         decision = request.program is not None
-        if decision and (request.program not in PROGRAMS or request.outcome not in OUTCOMES):
-            raise FeedbackError("评估结论的项目或结果无效")
-        if not decision and not (request.question or "").strip():
-            raise FeedbackError("请提供所评价的问题")
         return self.db.add_feedback({
             "sender_id": request.sender, "timestamp": time.time(), "channel": "console",
             "kind": "decision" if decision else "search", "helpful": int(request.helpful),
@@ -151,13 +148,22 @@ class FeedbackStore:
                                request.answer)
 
 
+RESPONSES = {
+    400: {"model": ErrorBody, "description": "the body is not JSON"},
+    404: {"model": ErrorBody, "description": "no such answer in the conversation, or an unknown "
+                                             "clause"},
+    413: {"model": ErrorBody, "description": "request too large"},
+    422: {"model": ErrorBody, "description": "invalid request"},
+    429: {"model": ErrorBody, "description": "too many requests from this sender"},
+    503: {"model": ErrorBody, "description": "the conversation store is not available"},
+}
+
+
 def feedback_router(store: FeedbackStore, limiter: RateLimiter) -> APIRouter:
     router = APIRouter(tags=["feedback"])
 
     @router.post("/api/feedback", response_model=FeedbackReceipt,
-                 responses={400: {"description": "nothing to rate"},
-                            429: {"description": "too many requests from this sender"},
-                            503: {"description": "the conversation store is not available"}},
+                 responses=RESPONSES,
                  summary="有帮助 / 没帮助 (and an optional comment) on a reply of a conversation, "
                          "a console search or a decision; kept with the conversation")
     async def post_feedback(body: FeedbackRequest):
@@ -166,7 +172,7 @@ def feedback_router(store: FeedbackStore, limiter: RateLimiter) -> APIRouter:
         try:
             feedback_id = await run_in_threadpool(store.record, body)
         except FeedbackError as exc:
-            raise HTTPException(400, str(exc)) from exc
+            raise HTTPException(404, str(exc)) from exc
         except StoreUnavailable as exc:
             log.error("feedback not stored: %s", exc)
             raise HTTPException(503, "反馈暂时无法保存，请稍后再试") from exc

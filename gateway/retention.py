@@ -4,7 +4,7 @@
 
 deletes every stored event (user and bot messages, slots, form state) and every feedback row
 older than N days from the conversation store (default: RETENTION_DAYS, 180). The gateway
-runs the same deletion when it starts and then every few hours (`retention_job`), so `make
+runs the same deletion a minute after it starts and then every six hours (`retention_job`), so `make
 run` keeps the store within the limit without a cron entry. RETENTION_DAYS=0 keeps everything.
 
 A conversation is one session per day (domain.yml), so deleting by event age never cuts an
@@ -26,6 +26,8 @@ log = logging.getLogger("gateway.retention")
 
 DAY_S = 86400
 EVERY_S = 6 * 3600
+# The first round waits until the services have settled (Rasa is loading its model then).
+FIRST_AFTER_S = 60
 
 
 def delete_older_than(db: ConversationDB, days: int, now: float | None = None,
@@ -52,11 +54,14 @@ def delete_older_than(db: ConversationDB, days: int, now: float | None = None,
     return result
 
 
-async def retention_job(db: ConversationDB, days: int, every_s: float = EVERY_S) -> None:
-    """Delete what is due now and then every `every_s` seconds, until cancelled."""
+async def retention_job(db: ConversationDB, days: int, every_s: float = EVERY_S,
+                        first_after_s: float = FIRST_AFTER_S) -> None:
+    """Delete what is due a minute after the start and then every `every_s` seconds, until
+    cancelled."""
     if days < 1:
         log.info("retention off (RETENTION_DAYS=%s): conversations are kept", days)
         return
+    await asyncio.sleep(first_after_s)
     while True:
         try:
             result = await asyncio.to_thread(delete_older_than, db, days)

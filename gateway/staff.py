@@ -85,7 +85,7 @@ def _door(status: int, message: str = "", closed: bool = False) -> HTMLResponse:
 
 
 def staff_router(auth: StaffAuth, db: ConversationDB) -> APIRouter:
-    router = APIRouter(tags=["staff"])
+    router = APIRouter()
     sign_ins = RateLimiter(per_minute=10, burst=5)
 
     def require_staff(request: Request) -> None:
@@ -136,12 +136,14 @@ def staff_router(auth: StaffAuth, db: ConversationDB) -> APIRouter:
 
     days_param = Query(30, ge=1, le=3650, description="the last N days")
 
-    @router.get("/insights/api/report", summary="staff: the whole report for the last N days "
+    # Staff-only: left out of the public API documentation (docs/gateway.md describes them).
+    @router.get("/insights/api/report", include_in_schema=False, summary="staff: the whole report for the last N days "
                 "(sign-in cookie or `Authorization: Bearer STAFF_TOKEN`)")
     async def report_json(request: Request, days: int = days_param):
         return JSONResponse(await built(request, days), headers=NO_STORE_HEADERS)
 
-    @router.get("/insights/api/{name}.csv", summary="staff: one table of the report as CSV",
+    @router.get("/insights/api/{name}.csv", include_in_schema=False,
+                summary="staff: one table of the report as CSV",
                 response_class=Response)
     async def report_csv(request: Request, days: int = days_param,
                          name: str = PathParam(description=", ".join(report.TABLES))):

@@ -106,3 +106,21 @@ def test_a_retention_of_less_than_a_day_is_refused(store):
     refused = retention(env, "--days", "0")
     assert refused.returncode == 2 and "至少为 1 天" in refused.stderr
     assert counts(database)["events"] == {"old": 5, "recent": 5, "mixed": 10}
+
+
+def test_the_gateway_job_deletes_what_is_due_and_keeps_running(store):
+    import asyncio
+
+    from gateway.retention import retention_job
+
+    database, _ = store
+    db = ConversationDB({"dialect": "sqlite", "db": str(database)})
+
+    async def one_round():
+        job = asyncio.create_task(retention_job(db, 180, every_s=3600, first_after_s=0))
+        await asyncio.sleep(2)
+        assert not job.done()  # waiting for the next round
+        job.cancel()
+
+    asyncio.run(one_round())
+    assert counts(database) == {"events": {"recent": 5, "mixed": 5}, "feedback": ["10天前", "179天前"]}

@@ -107,7 +107,7 @@ def test_console_feedback_is_stored_masked(stack):
     status, body = http_json(f"{stack.gateway_url}/api/feedback", {
         "sender": sender, "source": "console", "helpful": True, "question": "x",
         "clause_ids": ["no.such.clause"]})
-    assert status == 400 and "未知的条款编号" in body["detail"]
+    assert status == 404 and "未知的条款编号" in body["detail"]
 
 
 def test_no_service_log_holds_a_personal_number(stack):
