@@ -133,18 +133,14 @@ def _assessments(sender: str, conversation: list[EventRow], now: float) -> list[
                 current.deactivated = False
             elif current is not None:
                 current.deactivated = True  # the decision, if any, comes next
-        elif kind == "bot" and current is not None:
+        elif kind == "bot" and current is not None and isinstance(_custom(event), dict):
             payload = _custom(event)
-            if not isinstance(payload, dict):
-                pass
-            elif payload.get("type") == "question" and payload.get("slot"):
+            if payload.get("type") == "question" and payload.get("slot"):
                 if payload["slot"] not in current.asked:
                     current.asked.append(payload["slot"])
             elif payload.get("type") == "decision":
                 current.outcome = payload.get("outcome")
-                current.group = (payload.get("tier_name") or payload.get("domain")
-                                 if current.outcome in ("eligible", "direct_recognition")
-                                 else payload.get("domain"))
+                current.group = payload.get("tier_name") or payload.get("domain")
                 current.last = event.timestamp
                 close("decided")
                 continue

@@ -194,8 +194,8 @@ class WeChatEndpoint:
     async def rate(self, openid: str, helpful: bool, comment: str) -> str:
         """A reply keyword: feedback on the latest answer of this user's conversation."""
         try:
-            await run_in_threadpool(self.feedback.rate_reply, wechat_sender(openid), helpful,
-                                    comment, None, "wechat")
+            await run_in_threadpool(lambda: self.feedback.rate_reply(
+                wechat_sender(openid), helpful, comment=comment, channel="wechat"))
         except FeedbackError as exc:
             return str(exc)
         except StoreUnavailable as exc:
