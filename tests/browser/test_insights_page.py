@@ -16,11 +16,11 @@ import pytest
 os.environ.setdefault("STAFF_TOKEN", "insights-browser-test-token")
 TOKEN = os.environ["STAFF_TOKEN"]
 
-from tests.browser.test_browser_pages import (  # noqa: E402  the browser and its settings
+# The Chromium fixture `browser` and the helpers of the other browser tests, shared.
+from tests.browser.test_browser_pages import (  # noqa: E402, F401
     ARTIFACTS, assert_accessible, browser)
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
-__all__ = ["browser"]  # the module-scoped fixture, shared
 
 WEATHER = ["明天天气怎么样", "明天会下雨吗", "后天天气如何"]
 
