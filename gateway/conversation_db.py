@@ -174,6 +174,19 @@ class ConversationDB:
             cursor.execute(self.sql(statement) + " RETURNING id", values)
             return int(cursor.fetchone()[0])
 
+    def rate_event(self, row: dict) -> int:
+        """Feedback on a stored reply: one rating per person and reply, so a second click or
+        keyword changes the first (a new comment replaces the old one, no comment keeps it)."""
+        self.ensure_feedback_table()
+        found = self.query("SELECT id FROM feedback WHERE sender_id = ? AND event_id = ?",
+                           (row["sender_id"], row["event_id"]))
+        if not found:
+            return self.add_feedback(row)
+        self.execute("UPDATE feedback SET helpful = ?, timestamp = ?, "
+                     "comment = COALESCE(?, comment) WHERE id = ?",
+                     (row["helpful"], row["timestamp"], row.get("comment"), found[0][0]))
+        return int(found[0][0])
+
     def feedback(self, since: float = 0.0) -> list[dict]:
         self.ensure_feedback_table()
         rows = self.query(f"SELECT id, {', '.join(FEEDBACK_COLUMNS)} FROM feedback "

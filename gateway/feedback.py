@@ -111,7 +111,7 @@ class FeedbackStore:
                          if e.type_name == "user" and e.id < target.id), None)
         payload = _payload(target)
         decision = payload.get("type") == "decision"
-        return self.db.add_feedback({
+        return self.db.rate_event({
             "sender_id": sender, "timestamp": time.time(), "channel": channel,
             "kind": "decision" if decision else "answer", "helpful": int(helpful),
             "comment": mask(comment.strip()) or None, "question": question,

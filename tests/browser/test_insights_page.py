@@ -66,6 +66,7 @@ def test_without_sign_in_the_page_and_its_data_refuse(browser, stack):
     response = page.goto("/insights")
     assert response.status == 401
     assert page.get_by_label("员工口令").is_visible()
+    assert_accessible(page)
     data = page.request.get("/insights/api/report")
     assert data.status == 401 and "登录" in data.json()["detail"]
     page.get_by_label("员工口令").fill("not-the-token")
