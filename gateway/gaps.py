@@ -48,6 +48,21 @@ def _background() -> np.ndarray:
     return _encode((answerable + unanswerable)[::4]).mean(axis=0)
 
 
+_preparing = threading.Lock()
+
+
+def prepare() -> None:
+    """Compute the background ahead of the first report (the sign-in page starts this)."""
+    if not _preparing.acquire(blocking=False):
+        return  # already under way
+    try:
+        _background()
+    except Exception:  # noqa: BLE001 - the report itself will say what is wrong
+        pass
+    finally:
+        _preparing.release()
+
+
 class _EmbeddingCache:
     """Per question text, the vector of the whole text (to find the nearest clause) and the
     centred vector without programme names (to group by): the page is reloaded often, the

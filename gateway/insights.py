@@ -253,9 +253,9 @@ def _rated(item: dict) -> str:
 
 
 def unhelpful_answers(feedback: list[dict], limit: int = 20) -> dict:
-    """The answers most often marked 没帮助, with their questions and comments."""
+    """The answers most often marked 没帮助, with their questions and comments, newest first."""
     groups: dict[str, dict] = {}
-    for item in feedback:
+    for item in sorted(feedback, key=lambda f: -f["timestamp"]):
         key = _rated(item)
         group = groups.setdefault(key, {"no": 0, "yes": 0, "questions": [], "comments": [],
                                         "clauses": []})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from fastapi import APIRouter, HTTPException, Path as PathParam, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from gateway import report
+from gateway import gaps, report
 from gateway.conversation_db import ConversationDB, StoreUnavailable
 from gateway.insights import CHINA_TIME
 from gateway.limits import RateLimiter
@@ -99,6 +100,8 @@ def staff_router(auth: StaffAuth, db: ConversationDB) -> APIRouter:
         if not auth.configured:
             return _door(503, NOT_CONFIGURED, closed=True)
         if not auth.signed_in(request):
+            # while the person types the token, get the gap report's model work done
+            threading.Thread(target=gaps.prepare, name="gaps-prepare", daemon=True).start()
             return _door(401)
         return FileResponse(STATIC / "insights.html", media_type="text/html; charset=utf-8",
                             headers=NO_STORE_HEADERS)

@@ -155,7 +155,7 @@ def test_feedback_per_day_and_the_answers_most_often_unhelpful():
     assert feedback_daily(FEEDBACK)["rows"] == [["2026-11-02", 0, 1], ["2026-11-03", 2, 2]]
     rows = unhelpful_answers(FEEDBACK)["rows"]
     assert rows == [
-        ["抱歉，这个问题不在……", 2, 1, "停车费能报销吗；食堂在哪", "没说清楚", "talent.contact.p1"],
+        ["抱歉，这个问题不在……", 2, 1, "食堂在哪；停车费能报销吗", "没说清楚", "talent.contact.p1"],
         ["评估结论：云聚英才卡 暂不符合", 1, 0, "", "我明明是博士", ""]]
 
 

@@ -148,6 +148,9 @@ def test_widget_and_console_take_feedback_into_the_store(browser, stack):
     bar.get_by_label("意见（选填），写完后点“有帮助”或“没帮助”提交").fill("希望列出全部待遇 13812345678")
     bar.get_by_role("button", name="没帮助").click()
     bar.get_by_text("感谢您的反馈！").wait_for()
+    page.get_by_label("输入您的问题").fill("我是博士，所在单位在白云区注册，能办哪种英才卡？")
+    page.keyboard.press("Enter")
+    page.get_by_role("group", name="这次评估结果对您有帮助吗？").wait_for()  # after a decision
     sender = page.evaluate("localStorage.getItem('zhengce.sender')")
     rows = ConversationDB().query("SELECT helpful, comment, kind, answer FROM feedback "
                                   "WHERE sender_id = ?", (sender,))
