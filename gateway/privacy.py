@@ -24,6 +24,9 @@ SOURCES_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "sources"
 # has the same position in the original text.
 _HALF_WIDTH = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})
 _SEP = r"[ \-]?"  # people group long numbers with a space or a hyphen
+# A figure written with 元 right after it is an amount (营收13800000000元), not a phone or card
+# number. Only 元, and only right after: "13812345678 万一打不通" is still a phone number.
+_NOT_AN_AMOUNT = r"(?![0-9元])"
 
 # Order matters: an ID number is also 18 digits, so it is tried before the bank card.
 PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -38,9 +41,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # Mainland mobile numbers, with or without +86, grouped 3-4-4 or not.
     ("手机号", re.compile(
         r"(?<![0-9])(?:(?:\+|00)?86" + _SEP + r")?1[3-9]\d" + _SEP + r"\d{4}" + _SEP
-        + r"\d{4}(?![0-9])")),
+        + r"\d{4}" + _NOT_AN_AMOUNT)),
     # Bank cards: 16 to 19 digits, in groups or not.
-    ("银行卡号", re.compile(r"(?<![0-9])\d(?:" + _SEP + r"\d){15,18}(?![0-9])")),
+    ("银行卡号", re.compile(r"(?<![0-9])\d(?:" + _SEP + r"\d){15,18}" + _NOT_AN_AMOUNT)),
 ]
 KINDS = tuple(kind for kind, _ in PATTERNS)
 

@@ -29,6 +29,11 @@ def test_each_kind_is_replaced_by_its_placeholder(kind, value):
     assert masked == f"我的{kind}是[{kind}]，请帮我查一下"
 
 
+def test_a_number_followed_by_other_words_is_still_masked():
+    assert mask("电话13812345678 万一打不通请发邮件") == "电话[手机号] 万一打不通请发邮件"
+    assert mask("13812345678人在深圳") == "[手机号]人在深圳"
+
+
 def test_several_in_one_message_and_the_words_around_them_are_kept():
     text = "身份证440106199003071234，电话13812345678，卡号6222021234567890，邮箱a@b.cn。博士能办什么卡？"
     assert mask(text) == "身份证[身份证号]，电话[手机号]，卡号[银行卡号]，邮箱[邮箱]。博士能办什么卡？"
@@ -40,6 +45,8 @@ def test_several_in_one_message_and_the_words_around_them_are_kept():
     "咨询电话：020-36689520",
     "营收5亿元（含）以上，投资额100000万元",
     "1381234567",          # ten digits: not a mobile number
+    "近三年平均主营业务收入13800000000元",  # an amount in 元
+    "累计投资额1234567890123456元",
     "138123456789012",     # 15 digits that are no date: not an ID number
 ])
 def test_figures_of_an_assessment_and_office_numbers_are_not_personal_data(text):
