@@ -18,7 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from gateway import knowledge_service as knowledge
+from gateway.conversation_db import ConversationDB
+from gateway.feedback import FeedbackStore, feedback_router
 from gateway.limits import BodySizeLimit, RateLimiter
+from gateway.privacy import install_log_masking
+from gateway.retention import retention_job
 from gateway.models import (
     AskRequest, AskResponse, BotMessage, ChatRequest, Criterion, Decision, ErrorBody,
     EvaluateRequest, Health, HistoryItem, ProgramFacts, MAX_MESSAGE_CHARS, NOT_BLANK, SENDER_PATTERN,
@@ -26,12 +30,14 @@ from gateway.models import (
 )
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.settings import Settings
+from gateway.staff import StaffAuth, staff_router
 from gateway.wechat import WeChatEndpoint, WeChatRequestError, wechat_router
 
 log = logging.getLogger("gateway")
 # uvicorn configures only its own loggers; give the gateway's a format with the time.
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 logging.getLogger("httpx2").setLevel(logging.WARNING)  # one line per relayed request is noise
+install_log_masking("uvicorn", "uvicorn.error")  # no personal number in a log line
 STATIC = Path(__file__).resolve().parent / "static"
 
 ERRORS = {
@@ -85,14 +91,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     rasa = RasaClient(settings)
     limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-    wechat = WeChatEndpoint(settings, rasa, limiter)
+    conversations = ConversationDB()
+    feedback = FeedbackStore(conversations)
+    wechat = WeChatEndpoint(settings, rasa, limiter, feedback)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Load retrieval in the background: the gateway answers /livez at once, /healthz
         # turns green when the index is loaded.
         app.state.warm_up = asyncio.create_task(asyncio.to_thread(knowledge.warm_up))
+        retention = asyncio.create_task(retention_job(conversations, settings.retention_days))
         yield
+        retention.cancel()
         await rasa.aclose()
 
     app = FastAPI(
@@ -271,6 +281,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
 
     app.include_router(wechat_router(wechat))
+    app.include_router(feedback_router(feedback, limiter))
+    app.include_router(staff_router(StaffAuth(settings.staff_token), conversations))
     return app
 
 

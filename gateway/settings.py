@@ -48,6 +48,12 @@ class Settings:
     rate_limit_per_minute: int = 60
     rate_limit_burst: int = 20
 
+    # The staff page /insights: closed unless a token of 12 characters or more is set.
+    staff_token: str = ""
+    # Conversations and feedback are deleted this many days after they were stored; 0 keeps
+    # them (see gateway/retention.py).
+    retention_days: int = 180
+
     @classmethod
     def from_env(cls) -> "Settings":
         """Each setting from the environment variable of its name in capitals (GATEWAY_HOST,

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
 
+from gateway.privacy import copy_masked
 from gateway.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,19 +90,21 @@ class Service:
 
     def start(self) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")
-        log.write(f"\n=== {time.strftime('%F %T')} starting: {' '.join(self.command)}\n".encode())
-        log.flush()
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n=== {time.strftime('%F %T')} starting: {' '.join(self.command)}\n".encode())
         self.process = subprocess.Popen(
             self.command,
             cwd=ROOT,
             env={**os.environ, **OFFLINE_ENV, **self.env},
             stdin=subprocess.DEVNULL,
-            stdout=log,
+            stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             preexec_fn=_die_with_parent,
         )
-        log.close()
+        # The output reaches the log file only through the masking copy: no service's log
+        # keeps an ID-card or phone number, whatever the service prints.
+        threading.Thread(target=copy_masked, args=(self.process.stdout, self.log_path),
+                         name=f"{self.name}-log", daemon=True).start()
 
     def exited(self) -> int | None:
         return None if self.process is None else self.process.poll()

@@ -20,6 +20,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.events import BaseEvent
@@ -28,6 +29,8 @@ from wechatpy.messages import TextMessage, VoiceMessage
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from gateway.conversation_db import StoreUnavailable
+from gateway.feedback import THANKS, FeedbackError, FeedbackStore, keyword_rating, rateable_payload
 from gateway.limits import RateLimiter
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.replies import replies_as_text, truncate_utf8
@@ -42,6 +45,14 @@ NON_TEXT_REPLY = ("您好，我目前只能阅读文字消息。请直接用文�
 EMPTY_REPLY = "请用文字输入您想咨询的问题。"
 RATE_LIMITED_REPLY = "您发送得有些频繁，请稍等片刻再提问。"
 UNAVAILABLE_REPLY = "抱歉，助手暂时无法回答，请稍后再试。"
+# Under an answer or a decision; the reply keyword is read by `keyword_rating`.
+FEEDBACK_HINT = "（回复“有帮助”或“没帮助”评价这条回答，可在后面附上意见）"
+FEEDBACK_UNAVAILABLE = "抱歉，反馈暂时无法保存，请稍后再试。"
+
+
+def wechat_sender(openid: str) -> str:
+    """The conversation id of a WeChat user in Rasa's tracker store."""
+    return f"wx_{openid}"
 
 
 class WeChatRequestError(Exception):
@@ -120,10 +131,12 @@ class AnswerCache:
 
 
 class WeChatEndpoint:
-    def __init__(self, settings: Settings, rasa: RasaClient, limiter: RateLimiter) -> None:
+    def __init__(self, settings: Settings, rasa: RasaClient, limiter: RateLimiter,
+                 feedback: FeedbackStore | None = None) -> None:
         self.settings = settings
         self.rasa = rasa
         self.limiter = limiter
+        self.feedback = feedback or FeedbackStore()
         self.cache = AnswerCache(settings.wechat_dedup_ttl_s)
         self.crypto = (WeChatCrypto(settings.wechat_token, settings.wechat_aes_key,
                                     settings.wechat_app_id)
@@ -161,7 +174,7 @@ class WeChatEndpoint:
     # -- answering ----------------------------------------------------------------------
     async def bot_answer(self, openid: str, text: str) -> str:
         try:
-            replies = await self.rasa.send(f"wx_{openid}", text)
+            replies = await self.rasa.send(wechat_sender(openid), text)
         except RasaUnavailable as exc:
             if exc.timed_out:
                 log.warning("bot too slow for %s, no answer", openid)
@@ -172,7 +185,23 @@ class WeChatEndpoint:
         if not answer:
             log.warning("bot gave no reply to WeChat user %s", openid)
             return SUCCESS
-        return truncate_utf8(answer, self.settings.wechat_reply_max_bytes)
+        limit = self.settings.wechat_reply_max_bytes
+        if any(rateable_payload(reply.get("custom")) for reply in replies):
+            hint = "\n\n" + FEEDBACK_HINT
+            return truncate_utf8(answer, limit - len(hint.encode("utf-8"))) + hint
+        return truncate_utf8(answer, limit)
+
+    async def rate(self, openid: str, helpful: bool, comment: str) -> str:
+        """A reply keyword: feedback on the latest answer of this user's conversation."""
+        try:
+            await run_in_threadpool(lambda: self.feedback.rate_reply(
+                wechat_sender(openid), helpful, comment=comment, channel="wechat"))
+        except FeedbackError as exc:
+            return str(exc)
+        except StoreUnavailable as exc:
+            log.error("WeChat feedback not stored: %s", exc)
+            return FEEDBACK_UNAVAILABLE
+        return THANKS
 
     async def text_reply(self, message, text: str, started: float) -> str:
         text = (text or "").strip()
@@ -197,6 +226,9 @@ class WeChatEndpoint:
     async def _limited_answer(self, openid: str, text: str) -> str:
         if not self.limiter.allow(f"wechat:{openid}"):
             return RATE_LIMITED_REPLY
+        rating = keyword_rating(text)
+        if rating is not None:  # feedback, not a question for the bot
+            return await self.rate(openid, *rating)
         return await self.bot_answer(openid, text)
 
     async def reply_for(self, message, started: float) -> str:

@@ -151,6 +151,33 @@
     if (turn.childNodes.length) log.appendChild(turn);
     if (!hasButtons && live) offerAnswers(reply.custom, turn);
     scrollToEnd();
+    return turn;
+  }
+
+  /* An answer from the documents or a decision: the rating travels with the reply's text,
+   * which the gateway finds in the stored conversation (the payload comes as its own message,
+   * after the text, on Rasa's REST channel). */
+  var RATED_TYPES = ["answer", "refusal", "decision"];
+  function rated(custom) {
+    return !!custom && typeof custom === "object" && !Array.isArray(custom) &&
+      (RATED_TYPES.indexOf(custom.type) >= 0 || typeof custom.status === "string" ||
+       typeof custom.answerable === "boolean");
+  }
+
+  function offerFeedback(replies, turns) {
+    for (var i = replies.length - 1; i >= 0; i--) {
+      if (!rated(replies[i].custom)) continue;
+      var text = replies[i].text || (i > 0 && replies[i - 1].text) || "";
+      var decision = replies[i].custom.type === "decision";
+      var bar = window.ZhengceFeedback.bar({
+        prompt: decision ? "这次评估结果对您有帮助吗？" : "这条回答有帮助吗？",
+        fields: function () { return { sender: sender, source: "widget", answer: text }; }
+      });
+      var turn = turns[turns.length - 1];
+      (log.contains(turn) ? turn : log).appendChild(bar);
+      scrollToEnd();
+      return;
+    }
   }
 
   /* A form question comes with {type: "question", program, slot}: for a yes/no fact or a
@@ -218,7 +245,8 @@
       });
     }).then(function (replies) {
       if (!replies.length) addSystem("助手没有回复，请换个说法再试。");
-      replies.forEach(function (reply, i) { addBot(reply, i === replies.length - 1); });
+      var turns = replies.map(function (reply, i) { return addBot(reply, i === replies.length - 1); });
+      if (window.ZhengceFeedback) offerFeedback(replies, turns);
     }).catch(function (error) {
       addSystem(error && error.message ? error.message : "网络错误，请稍后再试。");
       // The dialogue is down, but a question can still be answered from the documents.

@@ -12,6 +12,35 @@
   var suggestionText = document.getElementById("suggestion-text");
   var copySuggestion = document.getElementById("copy-suggestion");
   var current = { hits: [], suggestion: "" };
+  var searchFeedback = document.getElementById("search-feedback");
+
+  /* Feedback from the agent on a search or a decision: kept under this browser tab's id. */
+  var SESSION_KEY = "zhengce.console";
+  function consoleSession() {
+    var id = null;
+    try { id = sessionStorage.getItem(SESSION_KEY); } catch (e) { /* storage blocked */ }
+    if (!id) {
+      var bytes = new Uint8Array(8);
+      window.crypto.getRandomValues(bytes);
+      id = "console-" + Array.prototype.map.call(bytes, function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+      try { sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* storage blocked */ }
+    }
+    return id;
+  }
+
+  function feedbackBar(prompt, fields) {
+    return window.ZhengceFeedback.bar({
+      prompt: prompt,
+      fields: function () {
+        var body = fields();
+        body.sender = consoleSession();
+        body.source = "console";
+        return body;
+      }
+    });
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -113,11 +142,16 @@
     statusLine.textContent = "检索中…";
     results.innerHTML = "";
     suggestion.hidden = true;
+    searchFeedback.innerHTML = "";
     getJSON("/api/search?" + new URLSearchParams({ q: question, k: "5" })).then(function (body) {
       current = body;
       suggestionText.textContent = body.suggestion;
       suggestion.hidden = !body.suggestion;
       body.hits.forEach(function (hit, i) { results.appendChild(renderHit(hit, i)); });
+      searchFeedback.appendChild(feedbackBar("这次检索结果有帮助吗？", function () {
+        return { question: question, answer: body.suggestion || "",
+                 clause_ids: body.hits.map(function (hit) { return hit.clause_id; }) };
+      }));
       if (!body.answerable) {
         statusLine.className = "status warn";
         statusLine.textContent = "文件未能直接回答此问题：请核对下列条款，或转相关部门。";
@@ -305,6 +339,13 @@
         return li;
       })
     ].forEach(function (part) { if (part) decisionBox.appendChild(part); });
+    decisionBox.appendChild(feedbackBar("这次判断结果有帮助吗？", function () {
+      return { program: d.program, outcome: d.outcome, tier: d.tier_name || null,
+               answer: d.explanation || "",
+               clause_ids: (d.reasons || []).concat(d.unmet || []).map(function (c) {
+                 return c.clause_id;
+               }).slice(0, 20) };
+    }));
   }
 
   checkForm.addEventListener("change", function (event) {
