@@ -57,7 +57,12 @@ def _joined(parts: list[Answer]) -> Answer | None:
 
 
 def _structural(question: Question) -> Answer | None:
-    core = next((a for a in (compose(question) for compose in CORE) if a is not None), None)
+    for compose in CORE:
+        core = compose(question)
+        if core is not None:
+            break
+    if core is not None and compose is scope.mentioned_only:
+        return core  # "优粤卡怎么申请" asks about that scheme: our card's procedure is not its answer
     also = [a for a in (compose(question) for compose in ALSO) if a is not None]
     return _joined(([core] if core else []) + also)
 

@@ -66,8 +66,19 @@ def test_ask_quotes_the_clause_verbatim(client):
 
 def test_ask_outside_the_documents_is_refused_with_the_hotline(client):
     body = client.post("/api/ask", json={"question": "公积金贷款利率是多少"}).json()
-    assert body["answerable"] is False
+    assert body["answerable"] is False and body["status"] == "not_covered"
     assert "35912660" in body["answer"]
+
+
+@pytest.mark.parametrize("question, status, answerable", [
+    ("金卡持卡人能享受免费法律咨询吗", "answered", True),
+    ("人才优粤卡怎么申请", "partial", True),
+    ("浙江省的智能制造示范工厂怎么申报", "not_covered", False),
+])
+def test_ask_says_the_answers_state(client, question, status, answerable):
+    body = client.post("/api/ask", json={"question": question}).json()
+    assert (body["status"], body["answerable"]) == (status, answerable)
+    assert body["citations"] or status == "not_covered"
 
 
 @pytest.mark.parametrize("payload, fragment", [

@@ -62,3 +62,18 @@ def test_a_question_outside_the_documents_is_refused_with_the_hotline(http):
     replies = chat(http, f"test-{uuid.uuid4().hex[:12]}", "公积金贷款利率是多少")
     text = "\n".join(r.get("text") or "" for r in replies)
     assert "35912660" in text, text
+
+
+def test_rasas_http_api_answers_only_with_the_gateways_token(stack):
+    """Trackers and the model are behind the token; the REST channel stays open on loopback."""
+    base = stack.settings.rasa_url
+    with httpx.Client(base_url=base, timeout=30, trust_env=False) as rasa:
+        assert rasa.get("/conversations/someone/tracker").status_code == 401
+        assert rasa.get("/status").status_code == 401
+        assert rasa.get("/conversations/someone/tracker",
+                        params={"token": "guessed"}).status_code == 401
+        token = {"token": stack.settings.rasa_api_token()}
+        assert rasa.get("/status", params=token).status_code == 200
+        assert rasa.put("/model", params={"token": "guessed"}, json={}).status_code == 401
+        assert rasa.post("/webhooks/rest/webhook",
+                         json={"sender": uuid.uuid4().hex, "message": "你好"}).status_code == 200

@@ -154,7 +154,10 @@
       }));
       if (!body.answerable) {
         statusLine.className = "status warn";
-        statusLine.textContent = "文件未能直接回答此问题：请核对下列条款，或转相关部门。";
+        statusLine.textContent = "文件未涉及此问题：请按建议答复告知来电人，并给出咨询电话。";
+      } else if (body.status === "partial") {
+        statusLine.className = "status warn";
+        statusLine.textContent = "文件只回答了部分问题：建议答复已说明未涉及的部分和咨询电话。";
       } else {
         statusLine.textContent = "找到 " + body.hits.length + " 条相关条款。按数字键复制原文。";
       }
