@@ -217,3 +217,52 @@ def test_bad_input_is_a_question_error():
     for bad in ("", "   ", "？？？", "问" * 501):
         with pytest.raises(QuestionError):
             ask(bad)
+
+
+def test_each_tiers_bound_for_a_fact_named_without_a_figure():
+    reply = ask("按区库年税收，钻石、金、银卡门槛分别多少")
+    assert_grounded(reply)
+    ids = {c["clause_id"] for c in reply["citations"]}
+    assert {"talent.eligibility.diamond.17", "talent.eligibility.gold.11",
+            "talent.eligibility.silver.7"} <= ids
+    for bound in ("1000万", "800万", "500万"):
+        assert bound in reply["answer"]
+
+
+@pytest.mark.parametrize("question, listed", [
+    ("我们是省级机器人骨干（培育）企业，能直接认定吗", True),
+    ("专精特新小巨人企业能不能直接认定", False),
+])
+def test_a_qualification_is_checked_against_the_direct_recognition_list(question, listed):
+    reply = ask(question)
+    assert_grounded(reply)
+    assert "partner.apply.direct.p1" in {c["clause_id"] for c in reply["citations"]}
+    assert ("相符" in reply["answer"]) is listed
+    assert ("不在其中" in reply["answer"]) is not listed
+
+
+def test_two_benefits_compared_say_who_holds_each_and_the_choice_between_them():
+    reply = ask("工会服务和定期体检服务有什么不一样？哪种卡能用？")
+    assert_grounded(reply)
+    assert "二选一" in reply["answer"] and "钻石卡" in reply["answer"]
+    assert {"talent.benefits.10", "talent.benefits.11"} <= {c["clause_id"] for c in reply["citations"]}
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("区库年税收超过一千万一点点，能办钻石卡吗", "满足钻石卡"),
+    ("区库年税收大概1000万，能办钻石卡吗", "取决于准确数字"),
+    ("高新技术企业营收不到一个亿，老总能办银卡吗", "不满足银卡"),
+])
+def test_a_figure_that_is_a_bound_decides_only_when_every_value_it_allows_does(question, verdict):
+    reply = ask(question)
+    assert_grounded(reply)
+    assert verdict in reply["answer"]
+    if verdict.startswith("满足"):
+        assert "不满足钻石卡" not in reply["answer"]
+
+
+def test_a_benefit_question_asking_where_the_section_says_nothing_is_partial():
+    reply = ask("人才公寓在哪个街道")
+    assert_grounded(reply)
+    assert reply["status"] == "partial" and "没有写明" in reply["answer"]
+    assert "36074771" in reply["answer"]
