@@ -62,19 +62,18 @@ class Question:
         return any(kind in self.asks for kind in kinds)
 
 
+@functools.lru_cache(maxsize=None)
+def _pattern(words: tuple[str, ...]) -> re.Pattern:
+    """One alternation, longest words first, so that 钻石卡 wins over 卡 at the same place."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
 def _found(text: str, words: list[str]) -> list[tuple[int, str]]:
-    """(position, word) of each word found, longest words first so that 钻石卡 is not also 卡,
-    and no two found words overlap."""
-    taken: list[tuple[int, int]] = []
-    found = []
-    for word in sorted(set(words), key=len, reverse=True):
-        for match in re.finditer(re.escape(word), text):
-            start, end = match.span()
-            if any(start < b and a < end for a, b in taken):
-                continue
-            taken.append((start, end))
-            found.append((start, word))
-    return sorted(found)
+    """(position, word) of each word found, left to right, longest first where two start at the
+    same place; no two found words overlap."""
+    if not words:
+        return []
+    return [(m.start(), m.group(0)) for m in _pattern(tuple(words)).finditer(text)]
 
 
 def _named(text: str, table: dict) -> list:
