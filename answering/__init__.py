@@ -40,6 +40,7 @@ ALSO = (
     sections.lists,
     sections.contact,
     sections.when_and_where,
+    sections.reviewer,
 )
 
 

@@ -92,7 +92,8 @@ def _verdict(answer: Answer, amount: Amount, where: str, condition: dict) -> boo
     return met
 
 
-def _talent(answer: Answer, amount: Amount, question: Question) -> None:
+def _talent(answer: Answer, amount: Amount, question: Question) -> str | None:
+    """Says the verdicts for one figure; returns the highest tier the figure reaches."""
     conditions = _talent_conditions(amount.fact)
     names = {tier["id"]: tier["name"] for tier in load_rules("talent-card")["tiers"]}
     asked = {names[t] for t in question.tiers}
@@ -108,27 +109,51 @@ def _talent(answer: Answer, amount: Amount, question: Question) -> None:
         answer.say("按这一数额，三类卡中这一项条件都不满足；可看是否符合其他申领条件。")
     if any(c.get("requires") == "enterprise_head" for _, c in shown):
         answer.say("这几项条件只适用于企业主要负责人。")
+    return best[0] if best and decides(best[1], amount) else None
 
 
-def _partner(answer: Answer, amount: Amount, question: Question) -> None:
+def _partner(answer: Answer, amount: Amount, question: Question) -> list[bool | None]:
+    """Says the verdicts for one figure; returns them (met, not met, undecided)."""
     conditions = _partner_conditions(amount.fact, question.domains)
     if not conditions:
-        return
+        return []
     grouped: dict[str, list[str]] = {}
     by_text = {}
     for where, condition in conditions:
         grouped.setdefault(condition["text"], []).append(where)
         by_text[condition["text"]] = condition
-    for text, places in grouped.items():
-        _verdict(answer, amount, "、".join(places), by_text[text])
+    verdicts = [_verdict(answer, amount, "、".join(places), by_text[text])
+                for text, places in grouped.items()]
     if not question.domains and len(load_rules("partner")["domains"]) > len(conditions):
         answer.say("其他领域的遴选条件没有这一项要求。")
+    return verdicts
 
 
 def _without(fact: str, domains: tuple[str, ...]) -> list[str]:
     """The domains named whose conditions set no bound on this fact."""
     having = {where.split("领域")[0] for where, _ in _partner_conditions(fact, domains)}
     return [d for d in domains if d not in having]
+
+
+TIER_ORDER = ["钻石卡", "金卡", "银卡"]
+
+
+def _summary(question: Question, reached: list[str | None], verdicts: list[bool | None]) -> str:
+    """One sentence first when several figures are given: the card's criteria are alternatives
+    (the highest tier any figure reaches), a partner domain's conditions all must hold."""
+    if len(question.amounts) < 2:
+        return ""
+    if reached:
+        tiers = [t for t in reached if t]
+        if tiers:
+            best = min(tiers, key=TIER_ORDER.index)
+            return f"按您给的数字，其中一项已满足{best}的申领条件（各项条件满足其一即可）。"
+        return "按您给的数字，这几项都不满足任何一类卡的这类条件。"
+    if False in verdicts:
+        return "按您给的数字，有一项不满足遴选条件（所列条件须同时满足）。"
+    if verdicts and all(verdicts):
+        return "按您给的数字，这几项都满足遴选条件中对应的要求。"
+    return ""
 
 
 def answer(question: Question) -> Answer | None:
@@ -139,15 +164,19 @@ def answer(question: Question) -> Answer | None:
             or question.domains):
         return None
     result = Answer()
+    reached, verdicts = [], []
     for amount in question.amounts:
         if amount.value < 0:
             return None  # a negative figure is no amount to judge: let retrieval quote the rule
         if amount.programme == "talent-card":
-            _talent(result, amount, question)
+            reached.append(_talent(result, amount, question))
         else:
-            _partner(result, amount, question)
+            verdicts += _partner(result, amount, question)
     if not result.sentences:
         return None
+    summary = _summary(question, reached, verdicts)
+    if summary:
+        result.sentences.insert(0, summary)
     result.say(f"条款见{source(result.cited[0])}。")
     if any(a.programme == "talent-card" for a in question.amounts):
         precondition = load_rules("talent-card")["precondition"]["clause_id"]

@@ -53,6 +53,13 @@ def located(question: Question) -> Answer | None:
     answer = Answer()
     if question.document == "partner" or question.domains:
         answer.quote(REGISTERED_IN_GUANGDONG)
+        registered = re.search(r"(广州|" + "|".join(table["guangdong_cities"]) + r")[^，,。]{0,4}注册|注册[在于]?"
+                               r"(广州|" + "|".join(table["guangdong_cities"]) + ")", question.normalized)
+        if registered:
+            place = registered.group(1) or registered.group(2)
+            answer.say(f"{place}在广东省内，在{place}依法注册、具有独立法人资格的单位符合这一条的地域要求；"
+                       "这一条还要求在广东省内有智能制造典型案例，所申报领域的案例数也按广东省内计。")
+            return answer.quote(CITY_REVIEW, lead="申报材料由所在地市工信部门初审：")
         if place in table["other_provinces"]:
             answer.say(f"申报单位须在广东省内依法注册；在{place}注册的单位不符合这一条基本遴选条件。")
         else:
@@ -77,7 +84,8 @@ def _own_place_located(question: Question) -> bool:
     words = vocabulary()["places"]["location_words"]
     for at in (m.start() for m in re.finditer("白云", text)):
         around = text[max(0, at - 6):at] + text[at + 2:at + 10]
-        if any(w in around for w in words) and "机场" not in around:
+        denied = re.search(r"[不没未非][在是]?$", text[max(0, at - 3):at].removesuffix("在"))
+        if any(w in around for w in words) and "机场" not in around and not denied:
             return True
     return False
 

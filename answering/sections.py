@@ -7,6 +7,8 @@ the partner domains are `partner.conditions.<key>`; so a section is the clauses 
 """
 from __future__ import annotations
 
+import re
+
 from answering.answer import NOT_COVERED, PARTIAL, Answer, quote
 from answering.benefits import label
 from retrieval.question import Question
@@ -15,6 +17,7 @@ from rules.data import load_rules
 
 # Application to the card itself (not to one of its services).
 CARD_APPLICATION = ("talent.procedure.basic.", "talent.procedure.special.")
+PHONE = re.compile(r"\d{7,}")
 APPLY_WORDS = ("申领", "申请", "申报", "办卡", "办理", "报名", "提交", "递交")
 
 
@@ -110,7 +113,7 @@ def contact(question: Question) -> Answer | None:
     answer = Answer()
     if question.benefits and question.document != "partner":
         for number in question.benefits:
-            phones = [c for c in under(f"talent.service.{number}.") if "电话" in c["text"]]
+            phones = [c for c in under(f"talent.service.{number}.") if PHONE.search(c["text"])]
             listing(answer, phones, f"{label(number)}：")
         return answer if answer.sentences else None
     if question.document == "talent":
@@ -131,6 +134,7 @@ def when_and_where(question: Question) -> Answer | None:
     if question.document == "talent":
         if question.asks_any("time"):
             answer.quote("talent.time.p1", lead="申领时间：")
+            answer.quote("talent.contact.p1", lead="受理和咨询：")
         if question.asks_any("place"):
             answer.quote("talent.procedure.p1")
             answer.quote("talent.contact.p1", lead="受理部门和地址：")
@@ -171,3 +175,12 @@ def direct_check(question: Question) -> Answer | None:
                    "不能据此直接认定，可按遴选加入的条件申报。")
     listing(answer, intro + items, "直接认定的资质条件：")
     return answer
+
+
+def reviewer(question: Question) -> Answer | None:
+    """合作伙伴申报材料谁先审、纸质材料交几份: the 地市工信部门's first review, then the 省厅's."""
+    if not question.asks_any("reviewer") or question.document == "talent" or question.benefits:
+        return None
+    answer = Answer()
+    answer.quote("partner.process.2", lead="初审和纸质材料：")
+    return answer.quote("partner.process.3", lead="之后：")

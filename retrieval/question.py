@@ -97,6 +97,9 @@ CLAUSE_END = re.compile(r"[，,、。？?！!；;]")
 COUNT_UNITS = {"项": "项个件", "人": "人名个", "个": "个项家件", "款": "款个种", "家": "家个"}
 # 承诺达产年年度纳税总额 is a commitment, not the 区库年税收 of a year.
 NOT_DISTRICT_TAX = re.compile(r"承诺|达产|纳税总额|总额")
+# 区库年税收 and 在我区累计投资额 are the district's own: a figure said of another place is not one.
+DISTRICT_FACTS = {"district_tax_wan", "district_investment_wan"}
+NOT_HIGHTECH = re.compile(r"(不是|并非|非|不属于|没有认定|未认定|不算)(国家级?)?高新")
 # Words that make a figure a bound on the value rather than the value (超过一千万一点点, 不到100万,
 # 1500万左右), before the figure and after it.
 MORE_BEFORE = re.compile(r"(超过|超出|多于|高于|大于|不止|起码|至少)[了]?$")
@@ -175,8 +178,16 @@ def _amount(match: re.Match, text: str, programme: str, fact: str) -> Amount | N
             return None     # a count next to a money word
         if not magnitude:
             value /= 10000  # 元 -> 万元
-        if fact == "district_tax_wan" and NOT_DISTRICT_TAX.search(text[max(0, match.start() - 14):match.start()]):
+        before = text[max(0, match.start() - 14):match.start()]
+        if fact == "district_tax_wan" and NOT_DISTRICT_TAX.search(before):
             return None
+        clause = CLAUSE_END.split(before)[-1]
+        places = vocabulary()["places"]
+        if fact in DISTRICT_FACTS and any(p in clause for p in places["guangzhou_districts"]
+                                          + places["other_provinces"] + places["guangdong_cities"]):
+            return None  # 在黄埔区投资了50亿 is not 在我区累计投资额
+        if fact == "hightech_revenue_wan" and NOT_HIGHTECH.search(text):
+            return None  # 不是高新技术企业: the revenue route does not apply
     elif fact == "qualified_staff_ratio":
         if unit not in ("%", "％") and value > 1:
             return None
@@ -262,7 +273,8 @@ def _places(text: str) -> tuple[dict, list[str], list[str]]:
             if word == "广州":
                 continue
             around = text[max(0, position - 6):position] + text[position + len(word):position + len(word) + 8]
-            (located if any(w in around for w in table["location_words"]) else elsewhere).append(word)
+            at = text[max(0, position - 1):position] == "在"   # 在湖南, 都在广西: where it is
+            (located if at or any(w in around for w in table["location_words"]) else elsewhere).append(word)
     return kinds, located, elsewhere
 
 

@@ -189,8 +189,8 @@ class Reranker:
         return fitted
 
 
-def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01,
-                 epochs: int = 300, step: float = 1.0) -> np.ndarray:
+def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.001,
+                 epochs: int = 1000, step: float = 1.0) -> np.ndarray:
     """Weights maximising the softmax likelihood of each question's answering clauses.
 
     Plain full-batch gradient descent: the problem is small (a few hundred questions, a few
