@@ -16,15 +16,15 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 import yaml
+
+from actions.message import negated
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "nlu" / "lexicon"
 ENTITIES = ("talent_title", "qualification", "domain")
 
-# A phrase right after one of these is denied, not affirmed: "我不是博士", "没有正高职称".
-NEGATIONS = ("不是", "并非", "没有", "没", "未", "无", "非", "不")
 # A phrase right after one of these is a lesser title that merely contains it: 副教授, 副主任医师.
 LESSER_PREFIXES = ("副",)
 
@@ -62,13 +62,6 @@ def _patterns(entity: str) -> List[Tuple[re.Pattern, str, str]]:
     return [(re.compile(re.escape(p), re.IGNORECASE), p, v) for p, v in phrases]
 
 
-def _negated(text: str, start: int) -> bool:
-    before = text[max(0, start - 4):start]
-    # "不是" etc. within the four characters before, but not across a clause boundary.
-    before = re.split(r"[，,。；;、！!？?]", before)[-1]
-    return any(word in before for word in NEGATIONS)
-
-
 def find(entity: str, text: str, masked: Iterable[Tuple[int, int]] = ()) -> List[Match]:
     """Non-overlapping phrase matches of one entity, longest first, in text order."""
     taken = list(masked)
@@ -82,9 +75,25 @@ def find(entity: str, text: str, masked: Iterable[Tuple[int, int]] = ()) -> List
                 taken.append((start, end))
                 continue
             taken.append((start, end))
-            found.append(Match(entity, value, hit.group(0), start, end, _negated(text, start)))
+            found.append(Match(entity, value, hit.group(0), start, end, negated(text, start, end)))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def with_entities(found: List[Match], entities: Sequence[dict], entity: str, text: str) -> List[Match]:
+    """Add the NLU model's entities of one kind that the phrase scan did not see (the model
+    can find a phrase written in a way the lists lack; its value is then mapped by the same
+    synonyms). Overlaps keep the scan's reading."""
+    known = set(synonyms(entity).values())
+    merged = list(found)
+    for item in entities:
+        start, end, value = item.get("start"), item.get("end"), item.get("value")
+        if item.get("entity") != entity or value not in known or start is None or end is None:
+            continue
+        if end > len(text) or any(start < m.end and m.start < end for m in merged):
+            continue
+        merged.append(Match(entity, value, text[start:end], start, end, negated(text, start, end)))
+    return sorted(merged, key=lambda m: m.start)
 
 
 def all_phrases() -> List[str]:

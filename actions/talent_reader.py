@@ -1,0 +1,330 @@
+"""Reading the 云聚英才卡 facts and criteria one message states.
+
+Titles come from the phrase lists (actions/lexicon.py), each with its negation seen on both
+sides ("学校不是双一流的" denies the 双一流 a master's degree needs). A criterion of several
+parts (银卡 2: 海外学士 + 创办企业2至5年 + 核心技术且中试或产业化 + 主要创办人且第一大股东,
+the `parts` of knowledge/rules/talent-card.yml) holds only when every part is said; the parts
+said are kept and the others asked. Nothing here guesses: an ambiguous title or a figure that
+straddles a bound becomes a question back.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from rules.data import load_rules
+
+from actions import catalogue, lexicon
+from actions.figures import read_figures
+from actions.message import clause_bounds, negated, yes_no
+from actions.numbers import find_quantities, normalise
+from actions.reading import Reading, find_words, mask, merge
+
+PROGRAM = "talent-card"
+# Words that say the speaker heads the enterprise (申领人是企业主要负责人).
+HEAD_WORDS = ("主要负责人", "负责人", "老板", "老总", "总经理", "董事长", "总裁", "CEO", "ceo",
+              "法定代表人", "法人代表", "法人", "创始人", "一把手", "掌门人", "厂长", "实际控制人",
+              "实控人")
+NOT_HEAD_WORDS = ("普通员工", "普通职工", "员工", "职员", "打工", "上班族")
+# Heads of a part, or deputies: they contain a head word but do not head the enterprise.
+NOT_HEAD_PHRASES = ("部门负责人", "项目负责人", "技术负责人", "团队负责人", "业务负责人", "财务负责人",
+                    "分公司负责人", "车间负责人", "副总经理", "副总裁", "副董事长", "副厂长", "部门经理")
+# A manager of a 四上 or headquarters enterprise (talent.eligibility.gold.12) said in two parts.
+_KEY_ENTERPRISE = re.compile(r"四上企业|总部企业")
+_MANAGER = re.compile(r"高管|中层|中高层|高层管理|管理人员|管理层|副总|部门经理|部门负责人")
+# "什么称号都没有" / "没有任何人才称号": no title, said inside a longer message.
+_NO_TITLES = re.compile(r"(什么|啥|任何)(人才)?(称号|头衔|职称|荣誉|奖项|资格)?(都|也)(没有|没|不是)|"
+                        r"没有?(任何|什么)?(人才)?(称号|头衔|职称|荣誉|奖项)|(称号|头衔|职称)(都|也)?(没有|没)")
+PROJECT_LEAD_WORDS = ("项目带头人", "带头人")
+# Guangzhou's other districts and other cities: an employer there is not in 白云区.
+ELSEWHERE = ("天河", "越秀", "海珠", "荔湾", "番禺", "黄埔", "花都", "南沙", "从化", "增城",
+             "深圳", "佛山", "东莞", "珠海", "北京", "上海", "杭州", "外地", "外省", "省外", "市外")
+WORKPLACE_WORDS = ("单位", "公司", "企业", "注册", "纳税", "工作", "上班", "医院", "学校", "大学",
+                   "学院", "机构", "研究所", "研究院", "任职", "就职", "工厂", "厂", "辖区")
+_BAIYUN = re.compile(r"白云(?!工匠|国际|机场|大道|时事)")
+_NOT_BAIYUN = re.compile(r"(不在|不是|不属于|并非|非)[^，,。；;]{0,3}白云")
+
+# Unclear titles: a level or a school decides the tier, so ask instead of choosing one.
+# (word in the message, the noun a short answer completes, question).
+TITLE_CLARIFICATIONS: Tuple[Tuple[str, str, str], ...] = (
+    ("硕士", "硕士", "请问您的硕士学位是双一流大学（A类和B类）全日制研究生学历，或全球前500名的境外一流大学研究生学历吗？例如回答：“双一流大学硕士”。"),
+    ("劳模", "劳模", "请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"),
+    ("劳动模范", "劳动模范", "请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"),
+    ("先进工作者", "先进工作者", "请问是哪一级的先进工作者？例如：“全国先进工作者”“省级先进工作者”“市级先进工作者”或“区级先进工作者”。"),
+    ("五一劳动奖章", "五一劳动奖章", "请问是全国五一劳动奖章还是省级五一劳动奖章？"),
+    ("技能大赛", "技能大赛优秀奖", "请问是哪一级的技能大赛、获得什么奖项？例如：“全国技能大赛优秀奖”“省级技能大赛优秀奖”“市级技能大赛优秀奖”。"),
+    ("孵化", "孵化平台", "请问是国家级、省级还是市级孵化平台？您是该平台的主要负责人吗？"),
+    ("龙头企业", "农业龙头企业", "请问是农业产业化国家重点龙头企业、广东省重点农业龙头企业还是广州市级农业龙头企业？您是企业主要负责人吗？"),
+    ("五个一工程", "五个一工程奖", "请问是国家还是广东省精神文明建设“五个一工程”奖？您是该作品的导演或编剧吗？"),
+    ("工作许可", "类工作许可证", "请问您的《外国人工作许可证》是A类还是B类？"),
+    ("人才工程", "重大人才工程", "请问是国家、广东省还是广州市的人才工程？"),
+)
+YES_COMPLETES = {"硕士": "silver.masters"}
+# What makes a master's degree count (silver.masters): the school, named and not denied.
+MASTERS_SCHOOLS = ("双一流", "全球前500", "世界前500", "QS前500", "境外一流")
+# Not the title itself: still studying, or a 副高 title below the 正高级 the clauses name.
+NOT_QUALIFYING = ("在读博士", "博士在读", "读博中", "正在读博", "博士生在读", "博士还没毕业", "副高")
+_LESSER_TITLES = re.compile(r"副教授|副主任(医师|药师|护师)|副研究员|(?<![正级])高级(工程师|职称|经济师|会计师|"
+                            r"教师|农艺师|实验师)|中级(职称|工程师)|初级职称")
+
+
+# --- criteria of several parts -------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def compound_criteria() -> Dict[str, Tuple[dict, ...]]:
+    """{criterion id: its parts} for the criteria of several parts in the rule data."""
+    found = {}
+    for tier in load_rules(PROGRAM)["tiers"]:
+        for criterion in tier["criteria"]:
+            if criterion.get("parts"):
+                found[criterion["id"]] = tuple(criterion["parts"])
+    return found
+
+
+def _named(text: str, words: Sequence[str]) -> Optional[bool]:
+    """True when a word is named and not denied, False when only denied, None when absent."""
+    hits = find_words(text, words)
+    if not hits:
+        return None
+    return any(not negated(text, s, e) for s, e, _ in hits)
+
+
+def _years_since(text: str) -> Optional[Tuple[float, float]]:
+    """How long ago the enterprise was founded, as a range of years, from "三年前", "成立3年",
+    "2022年创办", "去年"."""
+    hit = re.search(r"([\d一二两三四五六七八九十]+)(多)?年(前|了|多)", text) or \
+        re.search(r"(?:成立|创办|创立|开办|注册|创业)(?:了|有|已经|已)*([\d一二两三四五六七八九十]+)(多)?年", text)
+    if hit:
+        found = find_quantities(hit.group(1) + "个")
+        if found and found[0].exact:
+            years = found[0].low
+            return (years, years + 1) if hit.group(2) or (hit.lastindex >= 3 and hit.group(3) == "多") \
+                else (years, years)
+    hit = re.search(r"((?:19|20)\d\d)年", text)
+    if hit:
+        years = datetime.date.today().year - int(hit.group(1))
+        return (max(0, years - 1), years)
+    if "去年" in text:
+        return (0.0, 1.0)
+    if "前年" in text:
+        return (1.0, 2.0)
+    if re.search(r"今年|刚(刚)?(成立|创办|注册|开)", text):
+        return (0.0, 0.5)
+    return None
+
+
+def read_part(part: dict, text: str) -> Optional[bool]:
+    """Whether the message says the part holds (True), does not (False), or neither (None)."""
+    if any(not negated(text, s, e) for s, e, _ in find_words(text, part.get("denied_by", ()))):
+        return False
+    groups = [_named(text, words) for words in part.get("words", ())]
+    if "years" in part:
+        if groups and groups[0] is None:
+            return None  # no founding named: the years are of something else
+        span = _years_since(text)
+        if span is None:
+            return None
+        low, high = part["years"]
+        inside = [low <= value <= high for value in span]
+        return inside[0] if inside[0] == inside[1] else None
+    if any(g is False for g in groups):
+        return False
+    return True if groups and all(g is True for g in groups) else None
+
+
+def read_parts(text: str, mentioned: Sequence[str], known: dict, requested_part: Optional[str],
+               intent: Optional[str]) -> Dict[str, Dict[str, bool]]:
+    """The parts of compound criteria this message settles: {criterion: {part: bool}}.
+    A criterion is read when the message names one of its parts or the lexicon found it
+    (`mentioned`); a bare yes/no answers the part just asked (`requested_part`)."""
+    settled: Dict[str, Dict[str, bool]] = {}
+    for cid, parts in compound_criteria().items():
+        old = dict((known or {}).get(cid) or {})
+        new = dict(old)
+        for part in parts:
+            said = read_part(part, text)
+            if said is not None:
+                new[part["id"]] = said
+        if requested_part and requested_part in {p["id"] for p in parts} and requested_part not in new:
+            answer = yes_no(text, intent)
+            if answer is not None:
+                new[requested_part] = answer
+        if cid in mentioned and not new:
+            new = {}  # mentioned only: every part still to ask
+        if new != old or (cid in mentioned and cid not in (known or {})):
+            settled[cid] = new
+    return settled
+
+
+def compound_met(cid: str, parts_known: dict) -> Optional[bool]:
+    said = parts_known or {}
+    if any(v is False for v in said.values()):
+        return False
+    if all(said.get(p["id"]) is True for p in compound_criteria()[cid]):
+        return True
+    return None
+
+
+def next_part(criterion_parts: dict) -> Optional[Tuple[str, dict]]:
+    """(criterion id, part) of the first part still to ask, while no part is denied."""
+    for cid, said in (criterion_parts or {}).items():
+        if compound_met(cid, said) is None:
+            for part in compound_criteria()[cid]:
+                if part["id"] not in said:
+                    return cid, part
+    return None
+
+
+# --- the reader ----------------------------------------------------------------------------
+
+def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.Match], List[Tuple[int, int, str]]]:
+    not_qualifying = find_words(text, NOT_QUALIFYING) + [
+        (hit.start(), hit.end(), hit.group()) for hit in _LESSER_TITLES.finditer(text)]
+    titles = lexicon.find("talent_title", text, masked=[(s, e) for s, e, _ in not_qualifying])
+    titles = [m for m in lexicon.with_entities(titles, entities, "talent_title", text)
+              if not any(s < m.end and m.start < e for s, e, _ in not_qualifying)]
+    return titles, not_qualifying
+
+
+def _qualifying_masters(text: str) -> Optional[bool]:
+    """硕士 from a qualifying school: True when the school is named, False when denied."""
+    if "硕士" not in text and "研究生" not in text:
+        return None
+    return _named(text, MASTERS_SCHOOLS)
+
+
+def read_talent(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
+                entities: Sequence[dict] = ()) -> Reading:
+    """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's)."""
+    text = normalise(text)
+    reading = Reading()
+    titles, not_qualifying = _lexicon_titles(text, entities)
+    rest = mask(text, [(m.start, m.end) for m in titles])
+
+    head = _read_head(rest)
+    if head is not None:
+        reading.slots["enterprise_head"] = head
+    project_lead = any(w in rest for w in PROJECT_LEAD_WORDS)
+
+    compounds = compound_criteria()
+    affirmed = [m.value for m in titles if not m.negated and m.value not in compounds]
+    mentioned = [m.value for m in titles if not m.negated and m.value in compounds]
+    masters = _qualifying_masters(text)
+    if masters is False:
+        affirmed = [t for t in affirmed if t != "silver.masters"]
+    if not affirmed and requested == "talent_titles":
+        affirmed = _complete_clarification(text, intent, slots.get("pending_clarification"))
+    if masters and "silver.masters" not in affirmed:
+        affirmed.append("silver.masters")
+    if _KEY_ENTERPRISE.search(text) and _MANAGER.search(rest) and "gold.key_enterprise_manager" not in affirmed:
+        affirmed.append("gold.key_enterprise_manager")
+
+    asked_part = (next_part(slots.get("criterion_parts")) or (None, {}))[1].get("id") \
+        if requested == "criterion_parts" else None
+    parts = read_parts(text, mentioned, slots.get("criterion_parts"), asked_part, intent)
+    if parts:
+        merged = dict(slots.get("criterion_parts") or {})
+        merged.update(parts)
+        reading.slots["criterion_parts"] = merged
+        affirmed += [cid for cid, said in merged.items() if compound_met(cid, said)]
+
+    plain = [t for t in affirmed if not t.endswith("_head")]
+    head_only = [t for t in affirmed if t.endswith("_head")]
+    if head_only:
+        confirmed = [t for t in head_only if head or (t == "gold.contest_winner_head" and project_lead)]
+        plain += confirmed
+        pending = [t for t in head_only if t not in confirmed]
+        if pending:
+            reading.slots["talent_head_titles"] = merge(slots.get("talent_head_titles"), pending)
+    denied_all = not affirmed and (
+        (requested == "talent_titles" and yes_no(text, intent) is False)
+        or (requested in (None, "talent_titles") and _NO_TITLES.search(rest))
+        or (requested == "talent_titles" and masters is False))
+    if plain or head_only or denied_all or (requested == "talent_titles" and not_qualifying):
+        reading.slots["talent_titles"] = merge(slots.get("talent_titles"), plain)
+    elif requested in (None, "talent_titles") and slots.get("talent_titles") is None and masters is None:
+        _clarify_title(rest, slots, reading)
+    elif masters is False and requested in (None, "talent_titles") and slots.get("talent_titles") is None:
+        reading.slots["talent_titles"] = merge(slots.get("talent_titles"), [])
+
+    employer = _read_employer(rest, requested == "employer_in_baiyun")
+    if employer is not None:
+        reading.slots["employer_in_baiyun"] = employer
+
+    if "不是高新" in text or "非高新" in text:
+        reading.slots["hightech_revenue_wan"] = 0
+    read_figures(rest, catalogue.figures(PROGRAM), requested, reading)
+    if requested in ("employer_in_baiyun", "enterprise_head") and requested not in reading.slots:
+        answer = yes_no(text, intent)
+        if answer is not None:
+            reading.slots[requested] = answer
+    if requested == "hightech_revenue_wan" and yes_no(text, intent) is False:
+        reading.slots.setdefault("hightech_revenue_wan", 0)  # "不是" to "如是高新技术企业…"
+    return reading
+
+
+def _clarify_title(text: str, slots: dict, reading: Reading) -> None:
+    """An unclear title ("我是劳模"): its detail in the same message, or a question back."""
+    for word, noun, question in TITLE_CLARIFICATIONS:
+        if word in text:
+            hits = [m.start() for m in re.finditer(re.escape(word), text)]
+            if all(negated(text, s, s + len(word)) for s in hits):
+                continue  # "我不是劳模": nothing to clarify
+            completed = _complete_in_message(text, word, noun)
+            if completed:
+                reading.slots["talent_titles"] = merge(slots.get("talent_titles"), completed)
+                return
+            reading.clarify.append(question)
+            reading.pending = noun
+            return
+
+
+def _complete_clarification(text: str, intent: Optional[str], pending: Optional[str]) -> List[str]:
+    """Titles from a short answer to a clarifying question: "省级" after "哪一级的劳动模范"."""
+    if not pending:
+        return []
+    if yes_no(text, intent) is True and pending in YES_COMPLETES:
+        return [YES_COMPLETES[pending]]
+    answer = re.sub(r"[的是我了呢啊吧，,。！!\s]", "", text)
+    for candidate in (answer + pending, answer.rstrip("类") + pending):
+        found = [m.value for m in lexicon.find("talent_title", candidate) if not m.negated]
+        if found:
+            return found
+    return []
+
+
+def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
+    """Titles from an unclear title and its detail said apart in one message ("我是劳模，市级的")."""
+    for clause in re.split(r"[，,。；;！!？?\s]+", text):
+        short = re.sub(r"[的是我了呢啊吧]", "", clause)
+        # Only a short detail ("市级的", "省级", "A类"), never a place: "在白云区" is not 区劳模.
+        if short and word not in clause and len(short) <= 4 and "白云" not in short:
+            found = _complete_clarification(clause, None, noun)
+            if found:
+                return found
+    return []
+
+
+def _read_head(text: str) -> Optional[bool]:
+    deputies = find_words(text, NOT_HEAD_PHRASES)
+    text = mask(text, [(s, e) for s, e, _ in deputies])
+    for start, end, _word in find_words(text, HEAD_WORDS):
+        return not negated(text, start, end)
+    if deputies or any(word in text for word in NOT_HEAD_WORDS):
+        return False
+    return None
+
+
+def _read_employer(text: str, asked: bool = False) -> Optional[bool]:
+    """Whether the employer is in 白云区; where the question was just asked, naming 白云区 is
+    enough ("在白云区"), otherwise a workplace word must go with it."""
+    if _NOT_BAIYUN.search(text):
+        return False
+    has_workplace = any(word in text for word in WORKPLACE_WORDS)
+    if _BAIYUN.search(text) and (has_workplace or asked):
+        return True
+    if has_workplace and any(place in text for place in ELSEWHERE):
+        return False
+    return None
