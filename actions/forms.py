@@ -87,14 +87,13 @@ class AssessmentValidation(ProgramAction, ABC):
                 dispatcher.utter_message(text=routing.INSTRUCTION_REPLY)
                 if started:  # nothing to assess: leave the form without a decision
                     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]
-                return [SlotSet("requested_slot", tracker.get_slot("requested_slot"))]
-            if routing.asks_the_documents(text):
+                return self._stay(tracker)
+            if routing.asks_the_documents(text) and routing.intent_of(tracker) not in YIELD_INTENTS:
                 # "金卡能享受免费法律咨询吗", "营收正好1500万算不算": the clauses answer it.
-                if started:
-                    return [SlotSet("requested_slot", None), ActiveLoop(None),
-                            FollowupAction("action_answer_question")]
                 answering.utter_answer(dispatcher, text)
-                return [SlotSet("requested_slot", tracker.get_slot("requested_slot"))]
+                if started:  # not an assessment after all: leave the form without a decision
+                    return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]
+                return self._stay(tracker)
             other = FORMS[OTHER_PROGRAM[self.program]]
             if started and not handed_over_from(tracker, other) and routing.belongs_to_other(
                     self.program, tracker, read_message(self.program, tracker, slots)):
@@ -108,6 +107,13 @@ class AssessmentValidation(ProgramAction, ABC):
             slots.update(taken)
         next_slot = dialogue.next_question(self.program, slots)
         return events + [SlotSet("requested_slot", next_slot)]
+
+    @staticmethod
+    def _stay(tracker: Tracker) -> List[Dict[Text, Any]]:
+        """Keep the form where it is after a message that was not an answer: Rasa rejects a
+        validation that sets no slot, so the failure count is set again (unchanged)."""
+        return [SlotSet("unclear_answers", tracker.get_slot("unclear_answers")),
+                SlotSet("requested_slot", tracker.get_slot("requested_slot"))]
 
     def _take_message(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                       slots: dict) -> Optional[Dict[str, Any]]:
@@ -133,15 +139,15 @@ class AssessmentValidation(ProgramAction, ABC):
         if requested and (intent == "unsure" or _UNSURE.search(text)):
             skipped = list(slots.get("skipped_facts") or []) + [requested]
             dispatcher.utter_message(text="好的，这一项先跳过，按“未知”处理，评估结果会注明它未确认。")
-            return {"skipped_facts": skipped, "unclear_answers": None}
+            return {"skipped_facts": skipped, **({"unclear_answers": None} if slots.get("unclear_answers") else {})}
         if requested is None:
             return {}  # the message that started the form: nothing asked yet, nothing missed
+        if intent in YIELD_INTENTS or intent == OTHER_PROGRAM_INTENT[self.program]:
+            return None
         if routing.is_question(text) and intent not in ("affirm", "deny"):
             # A side question the classifier did not see as one: answered, then the form asks again.
             answering.utter_answer(dispatcher, text)
-            return {}
-        if intent in YIELD_INTENTS or intent == OTHER_PROGRAM_INTENT[self.program]:
-            return None
+            return {"unclear_answers": slots.get("unclear_answers")}
         if routing.belongs_to_other(self.program, tracker, reading):
             return None  # facts of the other programme: a rule switches to its form
         return {"unclear_answers": self._failed(dispatcher, slots, requested, said_why=False)}

@@ -38,7 +38,13 @@ def negated(text: str, start: int, end: int) -> bool:
     before = text[max(left, start - 8):start]
     if _NEG_BEFORE.search(before):
         return True
-    return bool(_NEG_AFTER.match(text[end:right + 1]))
+    if _NEG_AFTER.match(text[end:right + 1]):
+        return True
+    # Asked and answered: "双一流大学？不是，…"
+    return text[right:right + 1] in "？?" and bool(_ANSWERED_NO.match(text[right + 1:]))
+
+
+_ANSWERED_NO = re.compile(r"^\s*(?:不是|没有|不|并不是|否|都不是)[的啊呢哦]?\s*(?:" + CLAUSE_BREAK + "|$)")
 
 
 # --- yes and no --------------------------------------------------------------------------

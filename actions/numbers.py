@@ -40,7 +40,7 @@ _CN = "[" + CN_DIGITS + CN_SCALES + "]"
 _NUMERAL = re.compile(
     r"(?:\d+(?:\.\d+)?(?:\s*[万亿千百]+|[wWkK](?![a-zA-Z]))*"
     r"|(?:数|几)(?=[十百千万个项人名位家款件])[" + CN_SCALES + r"]*"
-    r"|" + _CN + r"+(?:点[" + CN_DIGITS + r"]+)?[" + CN_SCALES + r"]*)"
+    r"|" + _CN + r"+(?:点[" + CN_DIGITS + r"]+)?[" + CN_SCALES + r"]*几?)"
 )
 _SIGN = re.compile(r"(?:-|负)\s*$")
 _RANGE_JOIN = re.compile(r"^\s*(?:-|~|～|到|至|—)\s*")
@@ -132,6 +132,9 @@ def _convert(numeral: str) -> float:
         numeral = numeral[:-1]
     if re.fullmatch(r"[十百千万亿]+", numeral):
         numeral = "一" + numeral
+    decimal_scale = re.fullmatch(r"(.+点.+?)([万亿]+)", numeral)
+    if decimal_scale:  # "一点五亿": cn2an reads the decimal and the scale apart
+        return _convert(decimal_scale.group(1)) * _convert("一" + decimal_scale.group(2)) * multiplier
     return float(cn2an.cn2an(numeral, "smart")) * multiplier
 
 
@@ -150,7 +153,11 @@ def _range_inside(numeral: str) -> Optional[Tuple[float, float]]:
 
 
 def _vague_numeral(numeral: str) -> Optional[Tuple[float, float]]:
-    """几千万 -> 2000万–9000万, 数十 -> 20–90, 几个 -> 2–9."""
+    """几千万 -> 2000万–9000万, 数十 -> 20–90, 几个 -> 2–9; 十几 -> 11–19, 三百几 -> 310–390."""
+    if numeral.endswith("几") and len(numeral) > 1:
+        base = _convert(numeral[:-1])
+        step = _place(numeral[:-1]) / 10
+        return base + step, base + 9 * step
     if not numeral.startswith(("几", "数")):
         return None
     scale = _convert("一" + numeral[1:]) if numeral[1:] else 1.0
@@ -221,7 +228,7 @@ def find_quantities(text: str) -> List[Quantity]:
             low, high = low / 100, high / 100
         elif unit == "成":
             low, high = low / 10, high / 10
-        scale_given = bool(re.search(r"[万亿wW]", numeral)) or unit.startswith(("万", "亿"))
+        scale_given = bool(re.search(r"[万亿wW]", text[start:written_end])) or unit.startswith(("万", "亿"))
         if unit.startswith("亿") and not re.search(r"[万亿]", numeral):
             low, high = low * 1e8, high * 1e8
         elif unit.startswith("万") and not re.search(r"[万亿wW]", numeral):

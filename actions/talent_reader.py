@@ -129,8 +129,8 @@ def read_part(part: dict, text: str) -> Optional[bool]:
         low, high = part["years"]
         inside = [low <= value <= high for value in span]
         return inside[0] if inside[0] == inside[1] else None
-    if any(g is False for g in groups):
-        return False
+    if groups and groups[0] is False:
+        return False  # its own words denied: "没有核心技术", "不是创始人"
     return True if groups and all(g is True for g in groups) else None
 
 
