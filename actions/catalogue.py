@@ -28,6 +28,10 @@ class Fact:
     unit: str = ""
     words: Tuple[str, ...] = ()  # words that name the fact in a message ("研发团队", "营收")
     counters: Tuple[str, ...] = ()  # units a count of it takes ("人", "项")
+    not_words: Tuple[str, ...] = ()  # words that say a yes/no fact does not hold ("普通员工")
+    lesser_words: Tuple[str, ...] = ()  # look like `words` but do not name it ("副总经理")
+    elsewhere: Tuple[str, ...] = ()  # places that deny it (employer_in_baiyun)
+    choice_words: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()  # (choice, the words it is said with)
 
     @property
     def kind(self) -> str:
@@ -42,12 +46,38 @@ def facts(program: str) -> Dict[str, Fact]:
     """The programme's facts in the order a dialogue asks them."""
     return {name: Fact(name=name, program=program, type=spec["type"], label=spec["label"],
                        ask=spec["ask"], example=spec.get("example", ""), unit=spec.get("unit", ""),
-                       words=tuple(spec.get("words", ())), counters=tuple(spec.get("counters", ())))
+                       words=tuple(spec.get("words", ())), counters=tuple(spec.get("counters", ())),
+                       not_words=tuple(spec.get("not_words", ())),
+                       lesser_words=tuple(spec.get("lesser_words", ())),
+                       elsewhere=tuple(spec.get("elsewhere", ())),
+                       choice_words=tuple((c, tuple(w)) for c, w in spec.get("choice_words", {}).items()))
             for name, spec in fact_specs(program).items()}
 
 
 def figures(program: str) -> List[Fact]:
     return [f for f in facts(program).values() if f.kind]
+
+
+def _criteria(node) -> List[dict]:
+    """Every criterion (a rule with an `id`) anywhere in a rule file."""
+    found = []
+    if isinstance(node, dict):
+        if "id" in node and "clause_id" in node:
+            found.append(node)
+        for value in node.values():
+            found += _criteria(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _criteria(value)
+    return found
+
+
+@lru_cache(maxsize=None)
+def criterion_words(program: str) -> Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]:
+    """{criterion id: (the words that name it, the words whose denial affirms it)} for the
+    yes/no criteria a message can state in passing ("没有失信", "设有研发机构")."""
+    return {c["id"]: (tuple(c["words"]), tuple(c.get("met_when_denied", ())))
+            for c in _criteria(load_rules(program)) if c.get("words")}
 
 
 def _conditions(node) -> List[dict]:

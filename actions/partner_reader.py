@@ -26,27 +26,6 @@ PROGRAM = "partner"
 QUESTION_INTENTS = ("ask_question", "ask_human", "out_of_scope", "chitchat")
 
 
-# Yes/no domain conditions stated in passing: a few words that only that condition uses.
-CRITERION_WORDS = {
-    "equipment.own_brand_ip": ("自主品牌",),
-    "equipment.rd_institution": ("研发机构", "研发中心"),
-    "solution.rd_institution": ("研发机构", "研发中心"),
-    "solution.main_business": ("系统集成服务",),
-    "software.dev_environment": ("开发环境",),
-    "software.core_technology": ("核心关键技术",),
-    "network.third_party_service": ("第三方独立服务",),
-    "network.ot_it_integration": ("OT/IT", "深度融合"),
-    "organization.plan_and_targets": ("发展规划", "年度目标"),
-    "talent.college_practice_base": ("实习基地",),
-    "talent.college_mentors": ("指导教师",),
-    "talent.enterprise_school_cooperation": ("现代学徒制", "校企合作"),
-    "finance.premises": ("经营服务场所", "服务设施"),
-    "pilot.built": ("已经建成", "已建成"),
-    "pilot.cooperation": ("总结经验", "推广模式"),
-}
-UNIT_TYPES = (("科研院所", ("科研院所", "研究院", "研究所", "科研机构")),
-              ("院校", ("院校", "学校", "大学", "学院", "职校", "技校")),
-              ("企业", ("企业", "公司")))
 _ALREADY = re.compile(r"(已经?|之前|以前|早就)?(入选|是|成为|进入)(了)?(第?[一二三123]批|合作伙伴名单)")
 _NOT_ALREADY = re.compile(r"(没有?|未|不是|从未|没能)[^，,。]{0,4}(入选|合作伙伴名单|第?[一二三123]批)")
 _BASIC_ALL = re.compile(r"基本(遴选)?条件[^，,。]{0,4}(都|全部|均|全)?(满足|符合|具备|没问题)|"
@@ -104,7 +83,7 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     used = catalogue.facts_of_domain(domain) if domain else None
     figures = [f for f in catalogue.figures(PROGRAM)
                if (f.name in used if used is not None else f.name != "service_cases_3y")]
-    condition_words = [w for words in CONDITION_NAMES.values() for w in words]
+    condition_words = [w for words, _ in catalogue.criterion_words(PROGRAM).values() for w in words]
     read_figures(mask(text, [(s, e) for s, e, _ in find_words(text, condition_words)]),
                  figures, requested, reading)
     if "co_built_programs" in reading.slots and domain == "智能制造人才" \
@@ -130,7 +109,7 @@ def read_unit_type(text: str, asked: bool) -> Optional[str]:
     """The kind of unit the applicant is. Asked for it, any kind named and not denied counts
     (the first); otherwise only the applicant's own description ("我们是一家企业…")."""
     named = []
-    for unit_type, words in UNIT_TYPES:
+    for unit_type, words in catalogue.facts(PROGRAM)["unit_type"].choice_words:
         for start, end, _word in find_words(text, words):
             if negated(text, start, end):
                 continue
@@ -167,15 +146,6 @@ def _numbers_named(text: str, how_many: int) -> List[int]:
     return found
 
 
-# Words that name a yes/no condition when answering the numbered conditions question.
-CONDITION_NAMES = {
-    "basic.registered_in_guangdong": ("依法注册", "独立法人", "法人资格"),
-    "basic.safety_record": ("安全生产", "安全事故", "环保", "质量事故", "事故"),
-    "basic.good_credit": ("信用", "失信", "侵权"),
-    **CRITERION_WORDS,
-}
-# Words naming something that must NOT have happened: "没出过事故" meets the condition.
-NEGATIVE_WORDS = ("安全事故", "质量事故", "事故", "失信", "侵权")
 _REFUSES = re.compile(r"不满足|不符合|不具备|达不到|做不到|不行|不够|没做到")
 _NEGATION_AFTER = re.compile(r"^[^，,。；;]{0,3}(没有|没|未|不|无)")
 
@@ -189,15 +159,17 @@ def _negation_near(text: str, start: int, width: int = 4) -> bool:
 def _named_conditions(text: str, listed: Sequence[str]) -> Dict[str, bool]:
     """{criterion id: met} for the listed conditions the message names by their words."""
     named: Dict[str, bool] = {}
+    words_of = catalogue.criterion_words(PROGRAM)
     for cid in listed:
-        for start, end, word in find_words(text, CONDITION_NAMES.get(cid, ())):
+        words, met_when_denied = words_of.get(cid, ((), ()))
+        for start, end, word in find_words(text, words):
             after = text[end:end + 8]
             if _REFUSES.search(re.split(r"[，,。；;]", after)[0]):
                 named[cid] = False  # "这条达不到": the condition itself is refused
             else:
                 denied = _negation_near(text, start) or bool(_NEGATION_AFTER.match(after))
                 # "没出过事故" meets the condition; "还没有研发机构" does not.
-                named[cid] = denied if word in NEGATIVE_WORDS else not denied
+                named[cid] = denied if word in met_when_denied else not denied
             break
     return named
 
@@ -269,6 +241,6 @@ def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -
     # and the basic ones named by their words; not in a question ("失信企业能申报吗").
     if intent not in QUESTION_INTENTS:
         basic = [c["id"] for c in criteria("partner") if c["group"] == "basic"]
-        for cid, met in _named_conditions(text, basic + list(CRITERION_WORDS)).items():
+        for cid, met in _named_conditions(text, list(dict.fromkeys(basic + list(catalogue.criterion_words(PROGRAM))))).items():
             known.setdefault(cid, met)
     return known if known != before else {}

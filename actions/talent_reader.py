@@ -23,14 +23,6 @@ from actions.numbers import find_quantities, normalise
 from actions.reading import Reading, find_words, mask, merge
 
 PROGRAM = "talent-card"
-# Words that say the speaker heads the enterprise (申领人是企业主要负责人).
-HEAD_WORDS = ("主要负责人", "负责人", "老板", "老总", "总经理", "董事长", "总裁", "CEO", "ceo",
-              "法定代表人", "法人代表", "法人", "创始人", "一把手", "掌门人", "厂长", "实际控制人",
-              "实控人")
-NOT_HEAD_WORDS = ("普通员工", "普通职工", "员工", "职员", "打工", "上班族")
-# Heads of a part, or deputies: they contain a head word but do not head the enterprise.
-NOT_HEAD_PHRASES = ("部门负责人", "项目负责人", "技术负责人", "团队负责人", "业务负责人", "财务负责人",
-                    "分公司负责人", "车间负责人", "副总经理", "副总裁", "副董事长", "副厂长", "部门经理")
 # A manager of a 四上 or headquarters enterprise (talent.eligibility.gold.12) said in two parts.
 _KEY_ENTERPRISE = re.compile(r"四上企业|总部企业")
 _MANAGER = re.compile(r"高管|中层|中高层|高层管理|管理人员|管理层|副总|部门经理|部门负责人")
@@ -38,11 +30,6 @@ _MANAGER = re.compile(r"高管|中层|中高层|高层管理|管理人员|管理
 _NO_TITLES = re.compile(r"(什么|啥|任何)(人才)?(称号|头衔|职称|荣誉|奖项|资格)?(都|也)(没有|没|不是)|"
                         r"没有?(任何|什么)?(人才)?(称号|头衔|职称|荣誉|奖项)|(称号|头衔|职称)(都|也)?(没有|没)")
 PROJECT_LEAD_WORDS = ("项目带头人", "带头人")
-# Guangzhou's other districts and other cities: an employer there is not in 白云区.
-ELSEWHERE = ("天河", "越秀", "海珠", "荔湾", "番禺", "黄埔", "花都", "南沙", "从化", "增城",
-             "深圳", "佛山", "东莞", "珠海", "北京", "上海", "杭州", "外地", "外省", "省外", "市外")
-WORKPLACE_WORDS = ("单位", "公司", "企业", "注册", "纳税", "工作", "上班", "医院", "学校", "大学",
-                   "学院", "机构", "研究所", "研究院", "任职", "就职", "工厂", "厂", "辖区")
 _BAIYUN = re.compile(r"白云(?!工匠|国际|机场|大道|时事)")
 _NOT_BAIYUN = re.compile(r"(不在|不是|不属于|并非|非)[^，,。；;]{0,3}白云")
 
@@ -308,11 +295,12 @@ def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
 
 
 def _read_head(text: str) -> Optional[bool]:
-    deputies = find_words(text, NOT_HEAD_PHRASES)
+    fact = catalogue.facts(PROGRAM)["enterprise_head"]
+    deputies = find_words(text, fact.lesser_words)
     text = mask(text, [(s, e) for s, e, _ in deputies])
-    for start, end, _word in find_words(text, HEAD_WORDS):
+    for start, end, _word in find_words(text, fact.words):
         return not negated(text, start, end)
-    if deputies or any(word in text for word in NOT_HEAD_WORDS):
+    if deputies or any(word in text for word in fact.not_words):
         return False
     return None
 
@@ -320,11 +308,12 @@ def _read_head(text: str) -> Optional[bool]:
 def _read_employer(text: str, asked: bool = False) -> Optional[bool]:
     """Whether the employer is in 白云区; where the question was just asked, naming 白云区 is
     enough ("在白云区"), otherwise a workplace word must go with it."""
+    fact = catalogue.facts(PROGRAM)["employer_in_baiyun"]
     if _NOT_BAIYUN.search(text):
         return False
-    has_workplace = any(word in text for word in WORKPLACE_WORDS)
+    has_workplace = any(word in text for word in fact.words)
     if _BAIYUN.search(text) and (has_workplace or asked):
         return True
-    if has_workplace and any(place in text for place in ELSEWHERE):
+    if has_workplace and any(place in text for place in fact.elsewhere):
         return False
     return None
