@@ -16,6 +16,7 @@ CITATION_KEYS = ("clause_id", "doc_title", "path", "text")
 CN_NUMBERS = "一二三四五六七八九十"
 PARTNER_APPLY_CLAUSE = "partner.process.1"
 PARTNER_ALREADY_CLAUSE = "partner.apply.p1"
+PARTNER_DOMAIN_REQUIREMENT_CLAUSE = "partner.apply.selection.4"
 TALENT_APPLY_CLAUSE = "talent.procedure.p1"
 
 
@@ -145,6 +146,8 @@ def partner_decision_text(decision: dict, unasked: Iterable[tuple] = ()) -> str:
         not_asked = [u for u in decision["unmet"] if (u["clause_id"], u["text"]) in unasked]
         if not failed:
             failed, not_asked = not_asked, []
+        if len(failed) > 1:  # basic condition 4 only restates the domain's own, listed with it
+            failed = [u for u in failed if u["clause_id"] != PARTNER_DOMAIN_REQUIREMENT_CLAUSE]
         if failed:
             lines.append("未满足的条件：")
             lines += _quote_lines(failed)

@@ -138,9 +138,12 @@ def read_parts(text: str, mentioned: Sequence[str], known: dict, requested_part:
             answer = yes_no(text, intent)
             if answer is not None:
                 new[requested_part] = answer
-        if cid in mentioned and not new:
-            new = {}  # mentioned only: every part still to ask
-        if new != old or (cid in mentioned and cid not in (known or {})):
+        # Opened by the lexicon, or by a part that opens it being said or merely named
+        # ("在白云区创办了公司": founding named, its years still to ask).
+        opened = cid in (known or {}) or cid in mentioned or any(
+            part.get("opens", True) and (part["id"] in new or _named(text, part["words"][0]) is True)
+            for part in parts if part.get("words"))
+        if opened and (new != old or cid not in (known or {})):
             settled[cid] = new
     return settled
 
@@ -210,7 +213,9 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
 
     asked_part = (next_part(slots.get("criterion_parts")) or (None, {}))[1].get("id") \
         if requested == "criterion_parts" else None
-    parts = read_parts(text, mentioned, slots.get("criterion_parts"), asked_part, intent)
+    # Other titles' words are not parts: "创新创业领军团队" founded nothing.
+    others = mask(text, [(m.start, m.end) for m in titles if m.value not in compounds])
+    parts = read_parts(others, mentioned, slots.get("criterion_parts"), asked_part, intent)
     if parts:
         merged = dict(slots.get("criterion_parts") or {})
         merged.update(parts)

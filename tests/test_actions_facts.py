@@ -141,6 +141,15 @@ def test_parts_of_silver_2_said_are_kept_and_never_meet_it_alone(text, parts):
     assert FOUNDER not in (reading.slots.get("talent_titles") or [])
 
 
+@pytest.mark.parametrize("text, opened", [
+    ("我在英国读的硕士，学校不在全球前500，在白云区一家公司上班", False),   # a degree from abroad alone
+    ("我在美国读的本科，回国后在白云区创办了公司", True),                 # with a company founded
+])
+def test_a_degree_from_abroad_alone_does_not_open_silver_2(text, opened):
+    slots = read_talent(text, "inform", None, {}).slots
+    assert ("criterion_parts" in slots) is opened
+
+
 def test_a_yes_answers_the_part_just_asked():
     known = {FOUNDER: {"overseas_degree": True, "founded_2_to_5_years": True}}
     reading = read_talent("是的", "affirm", "criterion_parts", {"criterion_parts": known})
