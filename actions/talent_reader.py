@@ -52,7 +52,18 @@ YES_COMPLETES = {"硕士": "silver.masters"}
 # What makes a master's degree count (silver.masters): the school, named and not denied.
 MASTERS_SCHOOLS = ("双一流", "全球前500", "世界前500", "QS前500", "境外一流")
 # Not the title itself: still studying, or a 副高 title below the 正高级 the clauses name.
-NOT_QUALIFYING = ("在读博士", "博士在读", "读博中", "正在读博", "博士生在读", "博士还没毕业", "副高")
+NOT_QUALIFYING = ("在读博士", "博士在读", "读博中", "正在读博", "博士生在读", "博士还没毕业", "博士没毕业",
+                  "博士未毕业", "博士生", "在读博士生", "快博士毕业", "博士快毕业", "即将博士毕业", "博士即将毕业",
+                  "博士明年毕业", "明年博士毕业", "博士马上毕业", "马上博士毕业", "硕士在读", "在读硕士", "硕士生",
+                  "研究生在读", "在读研究生", "读研", "硕士还没毕业", "硕士快毕业", "副高")
+# Another person's title: "我老婆是博士", "我们老板是院士", "市劳模的儿子".
+_THIRD_PERSON_BEFORE = re.compile(
+    r"(老婆|老公|妻子|丈夫|爱人|太太|孩子|儿子|女儿|父亲|母亲|爸爸|妈妈|我爸|我妈|父母|同事|朋友|同学|领导|上司|"
+    r"导师|老板|老总|他|她|家人|亲戚|哥哥|姐姐|弟弟|妹妹|别人|对方)们?(也|都|就)?"
+    r"(是|有|拿过|拿了|获得|获评|评上|持有|为|当选|属于)[^我]*$")
+_THIRD_PERSON_AFTER = re.compile(r"^的(儿子|女儿|孩子|子女|家属|配偶|老婆|老公|爱人|妻子|丈夫|亲属|父亲|母亲|学生|助手|秘书|同事)")
+# "我们老板", "我的领导": a head word about someone else.
+_SOMEONE_ELSES = re.compile(r"(我们|我的|我们的|我家|他|她|他们|公司的|单位的)$")
 _LESSER_TITLES = re.compile(r"副教授|副主任(医师|药师|护师)|副研究员|(?<![正级])高级(工程师|职称|经济师|会计师|"
                             r"教师|农艺师|实验师)|中级(职称|工程师)|初级职称")
 
@@ -174,8 +185,15 @@ def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.M
         (hit.start(), hit.end(), hit.group()) for hit in _LESSER_TITLES.finditer(text)]
     titles = lexicon.find("talent_title", text, masked=[(s, e) for s, e, _ in not_qualifying])
     titles = [m for m in lexicon.with_entities(titles, entities, "talent_title", text)
-              if not any(s < m.end and m.start < e for s, e, _ in not_qualifying)]
+              if not any(s < m.end and m.start < e for s, e, _ in not_qualifying)
+              and not _someone_elses(text, m.start, m.end)]
     return titles, not_qualifying
+
+
+def _someone_elses(text: str, start: int, end: int) -> bool:
+    """A title said of another person ("我老婆是博士", "市劳模的儿子")."""
+    left, _right = clause_bounds(text, start, end)
+    return bool(_THIRD_PERSON_BEFORE.search(text[left:start]) or _THIRD_PERSON_AFTER.match(text[end:]))
 
 
 def _qualifying_masters(text: str) -> Optional[bool]:
@@ -304,6 +322,10 @@ def _read_head(text: str) -> Optional[bool]:
     deputies = find_words(text, fact.lesser_words)
     text = mask(text, [(s, e) for s, e, _ in deputies])
     for start, end, _word in find_words(text, fact.words):
+        left, _right = clause_bounds(text, start, end)
+        if _SOMEONE_ELSES.search(text[max(0, start - 4):start]) \
+                and not re.search(r"我(就|也)?是|本人(就|也)?是|我作为|我担任|身为", text[left:start]):
+            continue  # "我们老板": the speaker's boss, not the speaker ("我是公司的老板" is)
         return not negated(text, start, end)
     if deputies or any(word in text for word in fact.not_words):
         return False

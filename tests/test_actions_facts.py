@@ -112,6 +112,18 @@ def test_nothing_else_is_a_no(text):
         "talent_titles": ["gold.phd"]}
 
 
+@pytest.mark.parametrize("text", ["我老婆是博士", "我爱人有正高职称", "我们老板是院士", "我是市劳模的儿子",
+                                  "我快博士毕业了", "我是博士生", "博士明年毕业"])
+def test_someone_elses_title_or_one_not_yet_held_is_not_affirmed(text):
+    slots = read_talent(text, "inform", "talent_titles", {}).slots
+    assert not slots.get("talent_titles") and "enterprise_head" not in slots
+
+
+@pytest.mark.parametrize("text", ["我是公司的老板，也是博士", "我是博士，我老婆是硕士"])
+def test_the_speakers_own_title_beside_someone_elses(text):
+    assert read_talent(text, "inform", "talent_titles", {}).slots["talent_titles"] == ["gold.phd"]
+
+
 def test_all_of_the_direct_list_is_not_one_qualification():
     reading = read_partner("都满足", "affirm", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
     assert "direct_qualifications" not in reading.slots and reading.clarify
