@@ -15,7 +15,7 @@ from typing import Optional
 CLAUSE_BREAK = r"[，,。；;！!？?\n、]"
 # What may stand between a negation and the phrase it denies: "不是双一流", "没有任何人才称号",
 # "还没评上正高" (a verb of getting), "不在白云区".
-_BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评上|评|考上|考|读|过|了|的|一个|这个|一所|个|所|家)*"
+_BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评上|评|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的)*"
 _NEGATION = r"(?:并不是|并非|不属于|算不上|谈不上|不是|没有|没|未|无|非|不)"
 _NEG_BEFORE = re.compile(_NEGATION + _BEFORE_GAP + r"$")
 # After the phrase, to the end of its clause: "没有", "还没毕业", "不是的", "也没拿到".

@@ -29,7 +29,8 @@ APPROXIMATE_SPREAD = 0.2
 HEDGES_BEFORE = ("大概", "大约", "约", "差不多", "估计", "可能", "预计", "应该有", "大致", "估摸")
 NEARLY_BEFORE = ("将近", "接近", "近", "快")  # just under: [0.8x, x]
 AT_LEAST_BEFORE = ("超过", "超", "过", "上", "逾", "至少", "不少于", "不低于", "大于", "高于", "多于")  # "过亿", "上千万"
-BELOW_BEFORE = ("不到", "不足", "少于", "低于", "不超过", "未满", "不满")
+BELOW_BEFORE = ("不到", "不足", "少于", "低于", "不超过", "未满", "不满", "没有", "没", "不够", "达不到", "没达到",
+                "还没到")
 HEDGES_AFTER = ("左右", "上下")
 AT_LEAST_AFTER = ("以上", "出头", "开外", "多")
 BELOW_AFTER = ("以下", "以内", "不到")
@@ -262,10 +263,10 @@ def _hedged(numeral: str, low: float, high: float, before: str, after: str) -> T
         return low * (1 - APPROXIMATE_SPREAD), high * (1 + APPROXIMATE_SPREAD)  # 十来个: 8–12
     if after.startswith(("多", "余")) or re.match(r"^[个项人名位家款件]?[多余]", after):
         return low + step * 0.01, high + step * 0.99  # 三十多人: above 30, below 40; 一个多亿
+    if rest.startswith(BELOW_AFTER) or before.endswith(BELOW_BEFORE):
+        return 0.0, high - step * 0.01  # 不到20人: below 20, never 20 itself
     if rest.startswith(AT_LEAST_AFTER) or before.endswith(AT_LEAST_BEFORE):
         return low, math.inf
-    if rest.startswith(BELOW_AFTER) or before.endswith(BELOW_BEFORE):
-        return 0.0, high
     if before.endswith(NEARLY_BEFORE):
         return low * (1 - APPROXIMATE_SPREAD), high
     if before.endswith(HEDGES_BEFORE) or rest.startswith(HEDGES_AFTER):

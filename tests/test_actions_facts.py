@@ -1,7 +1,8 @@
 """Reading the facts one message states (actions/facts.py), as the forms use it."""
 import pytest
+from rules.conditions import satisfies
 
-from actions import dialogue
+from actions import catalogue, dialogue
 from actions.facts import read_partner, read_talent
 
 
@@ -63,6 +64,15 @@ def test_talent_facts(text, requested, intent, slots):
 ])
 def test_partner_facts(text, requested, slots):
     assert read_partner(text, "inform", requested, {}).slots == slots
+
+
+@pytest.mark.parametrize("text, fact", [("发明专利没有五项，只有三项", "invention_patents"),
+                                        ("研发团队不到20人", "rd_team_size"),
+                                        ("营收不超过一千万", "avg_revenue_wan")])
+def test_a_figure_denied_is_below_it_never_it(text, fact):
+    reading = read_partner(text, "inform", None, {"domain": "智能制造装备"})
+    assert fact in reading.approximate
+    assert not satisfies(next(c for c in catalogue.conditions_of("partner", fact)), reading.slots[fact])
 
 
 def test_a_range_below_every_bound_decides_too():
