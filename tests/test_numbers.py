@@ -62,8 +62,8 @@ def test_ratios(text, ratio):
     ("三十万左右", 24, 36),
     ("几千万", 2000, 9000),
     ("3000万以上", 3000, math.inf),
-    ("不到20万", 0, 19.9),             # below 20, never 20 itself
-    ("没有20万", 0, 19.9),
+    ("不到20万", 0, 19.99),            # below 20, never 20 itself
+    ("没有20万", 0, 19.99),
     ("不超过一千万", 0, 990),
 ])
 def test_approximations_are_ranges_in_wan(text, low, high):
