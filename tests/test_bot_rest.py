@@ -247,10 +247,10 @@ def test_conditions_are_asked_after_the_figures_and_one_can_be_refused(chat):
     assert "近3年内未发生重大安全、环保、质量事故" in texts(replies)
 
 
-def test_a_vague_amount_is_asked_again(chat):
+def test_an_amount_that_straddles_the_bound_is_asked_again(chat):
     chat.run("我们公司能申请合作伙伴吗", "智能制造装备", "7项发明专利", "研发30人")
-    reply = chat.text("近三年平均两千来万")
-    assert "两千来万" in reply and "具体数字" in reply
+    reply = chat.text("近三年平均一千五百万左右")
+    assert "一千五百万左右" in reply and "更准确" in reply
     assert "近三年平均主营业务收入" in reply  # the same question again
 
 
