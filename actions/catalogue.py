@@ -31,6 +31,7 @@ class Fact:
     not_words: Tuple[str, ...] = ()  # words that say a yes/no fact does not hold ("普通员工")
     lesser_words: Tuple[str, ...] = ()  # look like `words` but do not name it ("副总经理")
     elsewhere: Tuple[str, ...] = ()  # places that deny it (employer_in_baiyun)
+    qualifier: Tuple[str, ...] = ()  # what a figure must be said of to count (高新技术企业)
     choice_words: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()  # (choice, the words it is said with)
 
     @property
@@ -50,6 +51,7 @@ def facts(program: str) -> Dict[str, Fact]:
                        not_words=tuple(spec.get("not_words", ())),
                        lesser_words=tuple(spec.get("lesser_words", ())),
                        elsewhere=tuple(spec.get("elsewhere", ())),
+                       qualifier=tuple(spec.get("qualifier", ())),
                        choice_words=tuple((c, tuple(w)) for c, w in spec.get("choice_words", {}).items()))
             for name, spec in fact_specs(program).items()}
 

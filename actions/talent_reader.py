@@ -263,9 +263,12 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     if employer is not None:
         reading.slots["employer_in_baiyun"] = employer
 
-    if "不是高新" in text or "非高新" in text:
-        reading.slots["hightech_revenue_wan"] = 0
-    read_figures(rest, catalogue.figures(PROGRAM), requested, reading)
+    hightech = _named(text, catalogue.facts(PROGRAM)["hightech_revenue_wan"].qualifier)
+    if hightech is False:
+        reading.slots["hightech_revenue_wan"] = 0  # "不是高新技术企业": its revenue does not count
+    figures = [f for f in catalogue.figures(PROGRAM)
+               if f.name != "hightech_revenue_wan" or hightech or requested == f.name]
+    read_figures(rest, figures, requested, reading)
     if requested in ("employer_in_baiyun", "enterprise_head") and requested not in reading.slots:
         answer = yes_no(text, intent)
         if answer is not None:

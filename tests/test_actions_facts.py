@@ -129,6 +129,16 @@ def test_someone_elses_title_or_one_not_yet_held_is_not_affirmed(text):
     assert not slots.get("talent_titles") and "enterprise_head" not in slots
 
 
+@pytest.mark.parametrize("text", ["公司不是高企，营收五个亿", "我们不是高新技术企业，年产值6亿"])
+def test_a_revenue_of_an_enterprise_that_is_not_hightech_counts_as_zero(text):
+    assert read_talent(text, "inform", None, {}).slots["hightech_revenue_wan"] == 0
+
+
+def test_a_revenue_not_said_of_a_hightech_enterprise_waits_for_its_question():
+    assert "hightech_revenue_wan" not in read_talent("公司营收五个亿", "inform", None, {}).slots
+    assert read_talent("5亿", "inform", "hightech_revenue_wan", {}).slots == {"hightech_revenue_wan": 50000}
+
+
 @pytest.mark.parametrize("text", ["我是公司的老板，也是博士", "我是博士，我老婆是硕士"])
 def test_the_speakers_own_title_beside_someone_elses(text):
     assert read_talent(text, "inform", "talent_titles", {}).slots["talent_titles"] == ["gold.phd"]
