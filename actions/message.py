@@ -19,7 +19,7 @@ _BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评
 _NEGATION = r"(?:并不是|并非|不属于|算不上|谈不上|不是|没有|没|未|无|非|不)"
 _NEG_BEFORE = re.compile(_NEGATION + _BEFORE_GAP + r"$")
 # After the phrase, to the end of its clause: "没有", "还没毕业", "不是的", "也没拿到".
-_NEG_AFTER = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?(?:我|也|都|还|并|就|倒|暂时|目前)*"
+_NEG_AFTER = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?(?:，|,)?(?:但|但是|不过|可是|却|可|我|也|都|还|并|就|倒|暂时|目前|最后|结果)*"
                         + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|毕业|通过|考上|算|属于)?"
                         r"(?:的|了|呢|啊|哦|过)*\s*(?:" + CLAUSE_BREAK + "|$)")
 
@@ -40,11 +40,29 @@ def negated(text: str, start: int, end: int) -> bool:
         return True
     if _NEG_AFTER.match(text[end:right + 1]):
         return True
+    # "我是博士，不过还没毕业": the next clause takes it back.
+    if _TAKEN_BACK.match(text[right:right + 14]):
+        return True
     # Asked and answered: "双一流大学？不是，…"
     return text[right:right + 1] in "？?" and bool(_ANSWERED_NO.match(text[right + 1:]))
 
 
+_TAKEN_BACK = re.compile(r"^[，,]\s*(?:但是?|不过|可是|只是)[^，,。；;]{0,4}(?:还|尚)?(?:没有|没|未)"
+                         r"(?:毕业|拿到|获得|评上|通过|授予|下来|取得|批下来)[的了呢啊]*(?:[，,。；;！!]|$)")
+
+
 _ANSWERED_NO = re.compile(r"^\s*(?:不是|没有|不|并不是|否|都不是)[的啊呢哦]?\s*(?:" + CLAUSE_BREAK + "|$)")
+
+
+# Applying for something, or about to, is not holding it: "正在申请正高职称", "申报过机器人骨干企业".
+_NOT_YET_BEFORE = re.compile(r"(申报过|申请过|正在申请|正在申报|在申请|在申报|准备申请|准备申报|打算申请|打算申报|想申请|"
+                             r"想评|正在评|参评|在评|争取|希望|计划|将要|即将|快要|还差)[^，,。；;]{0,6}$")
+
+
+def not_yet_held(text: str, start: int, end: int) -> bool:
+    """Whether the title or qualification at text[start:end] is only applied for or hoped for."""
+    left, _right = clause_bounds(text, start, end)
+    return bool(_NOT_YET_BEFORE.search(text[left:start]))
 
 
 # --- yes and no --------------------------------------------------------------------------

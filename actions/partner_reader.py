@@ -17,7 +17,7 @@ from rules import criteria
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures
-from actions.message import negated, says_all, yes_no
+from actions.message import negated, not_yet_held, says_all, yes_no
 from actions.numbers import normalise
 from actions.reading import Reading, find_words, mask, merge
 
@@ -51,7 +51,7 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
         reading.slots["domain"] = _pick_domain(domains)
     domain = reading.slots.get("domain") or slots.get("domain")
 
-    direct = [m.value for m in qualifications if not m.negated]
+    direct = [m.value for m in qualifications if not m.negated and not not_yet_held(text, m.start, m.end)]
     if direct:
         reading.slots["direct_qualifications"] = merge(slots.get("direct_qualifications"), direct)
     elif requested == "direct_qualifications":

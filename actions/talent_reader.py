@@ -18,7 +18,7 @@ from rules.data import load_rules
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures
-from actions.message import clause_bounds, negated, yes_no
+from actions.message import clause_bounds, negated, not_yet_held, yes_no
 from actions.numbers import find_quantities, normalise
 from actions.reading import Reading, find_words, mask, merge
 
@@ -186,7 +186,7 @@ def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.M
     titles = lexicon.find("talent_title", text, masked=[(s, e) for s, e, _ in not_qualifying])
     titles = [m for m in lexicon.with_entities(titles, entities, "talent_title", text)
               if not any(s < m.end and m.start < e for s, e, _ in not_qualifying)
-              and not _someone_elses(text, m.start, m.end)]
+              and not _someone_elses(text, m.start, m.end) and not not_yet_held(text, m.start, m.end)]
     return titles, not_qualifying
 
 

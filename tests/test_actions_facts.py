@@ -123,7 +123,8 @@ def test_nothing_else_is_a_no(text):
 
 
 @pytest.mark.parametrize("text", ["我老婆是博士", "我爱人有正高职称", "我们老板是院士", "我是市劳模的儿子",
-                                  "我快博士毕业了", "我是博士生", "博士明年毕业"])
+                                  "我快博士毕业了", "我是博士生", "博士明年毕业", "我是博士，不过还没毕业",
+                                  "我正在申请正高职称"])
 def test_someone_elses_title_or_one_not_yet_held_is_not_affirmed(text):
     slots = read_talent(text, "inform", "talent_titles", {}).slots
     assert not slots.get("talent_titles") and "enterprise_head" not in slots
@@ -139,9 +140,15 @@ def test_a_revenue_not_said_of_a_hightech_enterprise_waits_for_its_question():
     assert read_talent("5亿", "inform", "hightech_revenue_wan", {}).slots == {"hightech_revenue_wan": 50000}
 
 
-@pytest.mark.parametrize("text", ["我是公司的老板，也是博士", "我是博士，我老婆是硕士"])
+@pytest.mark.parametrize("text", ["我是公司的老板，也是博士", "我是博士，我老婆是硕士", "我是博士，但还没评上正高"])
 def test_the_speakers_own_title_beside_someone_elses(text):
     assert read_talent(text, "inform", "talent_titles", {}).slots["talent_titles"] == ["gold.phd"]
+
+
+@pytest.mark.parametrize("text", ["我们申报过机器人骨干企业但没评上", "我们正在申请智能制造公共技术支撑平台",
+                                  "我们不是省级机器人骨干企业"])
+def test_a_qualification_applied_for_or_denied_is_not_held(text):
+    assert "direct_qualifications" not in read_partner(text, "inform", None, {}).slots
 
 
 def test_all_of_the_direct_list_is_not_one_qualification():
