@@ -1,10 +1,13 @@
-"""Phrase lists shared with the NLU model: nlu/lexicon/<entity>.yml (Rasa synonym format).
+"""Phrase lists shared by the NLU model and the actions, from the rule data.
 
-The NLU model learns entities from the annotated examples and maps them to ids with these
-synonyms; the action server scans each message with the very same lists, so a title or domain
-is recognised even where the statistical model misses it, and a negation ("我不是博士") is seen.
+Each criterion of knowledge/rules/*.yml lists the `phrases` that affirm it (银卡 2's parts have
+their own words), each 合作伙伴 domain the phrases that name it: the one source. The action
+server scans each message with them, so a title or domain is recognised even where the
+statistical model misses it, and a negation ("我不是博士") is seen.
 
-Two files are derived from the lists (tests check they are up to date):
+Three files are derived from them (tests check they are up to date):
+  python -m actions.lexicon synonyms ENTITY > nlu/lexicon/ENTITY.yml  (Rasa synonyms: the
+      model maps an entity it finds to the same ids)
   python -m actions.lexicon jieba   > knowledge/jieba/rasa_terms.txt   (jieba user dictionary,
       so entity boundaries fall on jieba word boundaries)
   python -m actions.lexicon lookups > nlu/lookups.yml   (Rasa lookup tables: regex features)
@@ -18,11 +21,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-import yaml
+from rules.data import load_rules
 
 from actions.message import negated
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "nlu" / "lexicon"
+_MEANING = {
+    "talent_title": "what a person says about themselves, mapped to the 云聚英才卡 criterion it affirms",
+    "qualification": "the nine qualifications that bring 直接认定 as a 广东省智能制造生态合作伙伴",
+    "domain": "the eight domains of 附件1, mapped to the names the rules engine takes as `domain`",
+}
 ENTITIES = ("talent_title", "qualification", "domain")
 
 # A phrase right after one of these is a lesser title that merely contains it: 副教授, 副主任医师.
@@ -39,20 +47,30 @@ class Match:
     negated: bool
 
 
+# What each entity's phrases are listed under in the rule data, and what they map to.
+_SOURCES = {
+    "talent_title": ("talent-card", "criteria"),
+    "qualification": ("partner", "direct"),
+    "domain": ("partner", "domains"),
+}
+
+
+def _listed(entity: str) -> List[Tuple[str, List[str]]]:
+    """(canonical id, phrases) in rule-file order."""
+    program, where = _SOURCES[entity]
+    rules = load_rules(program)
+    if where == "criteria":
+        items = [c for tier in rules["tiers"] for c in tier["criteria"]]
+        return [(c["id"], c["phrases"]) for c in items if c.get("phrases")]
+    if where == "direct":
+        return [(c["id"], c["phrases"]) for c in rules["direct"]["criteria"] if c.get("phrases")]
+    return [(d["name"], d["phrases"]) for d in rules["domains"] if d.get("phrases")]
+
+
 @lru_cache(maxsize=None)
 def synonyms(entity: str) -> Dict[str, str]:
-    """{phrase: canonical id} for one entity, read from nlu/lexicon/<entity>.yml."""
-    data = yaml.safe_load((LEXICON_DIR / f"{entity}.yml").read_text(encoding="utf-8"))
-    table: Dict[str, str] = {}
-    for block in data.get("nlu", []):
-        if "synonym" not in block:
-            continue
-        canonical = str(block["synonym"])
-        for line in block["examples"].splitlines():
-            phrase = line.strip().lstrip("-").strip()
-            if phrase:
-                table[phrase] = canonical
-    return table
+    """{phrase: canonical id} for one entity."""
+    return {phrase: canonical for canonical, phrases in _listed(entity) for phrase in phrases}
 
 
 @lru_cache(maxsize=None)
@@ -118,10 +136,24 @@ def lookup_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
+def synonym_file(entity: str) -> str:
+    """nlu/lexicon/<entity>.yml: the entity's phrases as Rasa synonyms."""
+    lines = ['version: "3.1"',
+             f"# Entity `{entity}`: {_MEANING[entity]}.",
+             "# Derived from knowledge/rules/*.yml (`phrases`) by `python -m actions.lexicon synonyms "
+             f"{entity}`: do not edit.",
+             "nlu:"]
+    for canonical, phrases in _listed(entity):
+        lines += [f"- synonym: {canonical}", "  examples: |"] + [f"    - {p}" for p in phrases]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["jieba"]:
         sys.stdout.write(jieba_dictionary())
     elif sys.argv[1:] == ["lookups"]:
         sys.stdout.write(lookup_tables())
+    elif len(sys.argv) == 3 and sys.argv[1] == "synonyms" and sys.argv[2] in ENTITIES:
+        sys.stdout.write(synonym_file(sys.argv[2]))
     else:
-        sys.exit("usage: python -m actions.lexicon jieba|lookups")
+        sys.exit("usage: python -m actions.lexicon jieba|lookups|synonyms ENTITY")

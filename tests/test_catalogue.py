@@ -75,3 +75,9 @@ def test_the_questions_of_the_dialogue_come_from_the_catalogue():
         for name, fact in catalogue.facts(program).items():
             assert dialogue.question_text(program, name, {}) == fact.ask
             assert fact.example in dialogue.reask_text(program, name)
+
+
+def test_the_entities_are_the_phrase_lists_of_the_rule_data():
+    from actions import lexicon
+
+    assert set(DOMAIN["entities"]) == set(lexicon.ENTITIES)
