@@ -32,15 +32,16 @@ def _unit_fits(quantity: Quantity, fact: Fact) -> bool:
     return not quantity.unit or quantity.unit in fact.counters
 
 
-def _fact_for(quantity: Quantity, text: str, hits: List[Tuple[int, int, Fact]]) -> Optional[Fact]:
-    """The fact whose naming word is nearest to the figure within the same clause."""
+def _candidates(quantity: Quantity, text: str, hits: List[Tuple[int, int, Fact]]) -> List[Tuple[int, Fact]]:
+    """(distance, fact) for each fact named in the figure's clause whose unit it fits
+    ("两所学校" is not a count of 专业点)."""
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
 
     def same_clause(a: int, b: int) -> bool:
         low, high = min(a, b), max(a, b)
         return not any(low <= pos < high for pos in breaks)
 
-    best, best_score = None, None
+    found = []
     for start, end, fact in hits:
         if end <= quantity.start:
             anchor, distance = end, quantity.start - end
@@ -48,12 +49,9 @@ def _fact_for(quantity: Quantity, text: str, hits: List[Tuple[int, int, Fact]]) 
             anchor, distance = start, start - quantity.end
         else:
             continue
-        if not same_clause(anchor, quantity.start) or distance > MAX_DISTANCE:
-            continue
-        score = distance + (0 if _unit_fits(quantity, fact) else 8)
-        if best_score is None or score < best_score:
-            best, best_score = fact, score
-    return best
+        if same_clause(anchor, quantity.start) and distance <= MAX_DISTANCE and _unit_fits(quantity, fact):
+            found.append((distance, fact))
+    return found
 
 
 def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], reading: Reading) -> None:
@@ -73,14 +71,20 @@ def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], r
         if fact.kind == "count" and re.search(r"(没有|无|零|0)(任何)?$", text[max(0, start - 4):start]):
             reading.slots.setdefault(fact.name, 0)
 
+    # Nearest pairs first, each figure and each fact used once: in "和两所学校合作办了3个订单班"
+    # the 3 is the 订单班's, the 两所 no fact's.
     by_name = {f.name: f for f in figures}
-    unassigned: List[Quantity] = []
-    for quantity in find_quantities(text):
-        fact = _fact_for(quantity, text, hits)
-        if fact is None:
-            unassigned.append(quantity)
-        else:
-            take(quantity, fact, reading)
+    quantities = find_quantities(text)
+    pairs = sorted(((distance, index, fact) for index, quantity in enumerate(quantities)
+                    for distance, fact in _candidates(quantity, text, hits)), key=lambda p: (p[0], p[1]))
+    used, given = set(), set()
+    for _distance, index, fact in pairs:
+        if index in used or fact.name in given:
+            continue
+        used.add(index)
+        given.add(fact.name)
+        take(quantities[index], fact, reading)
+    unassigned = [q for i, q in enumerate(quantities) if i not in used]
     # A bare answer to the question just asked: "30", "两千万", "30人", "-5".
     if requested in by_name and requested not in reading.slots and len(unassigned) == 1 \
             and _unit_fits(unassigned[0], by_name[requested]):

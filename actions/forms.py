@@ -138,7 +138,7 @@ class AssessmentValidation(ProgramAction, ABC):
             return updates
         if requested and (intent == "unsure" or _UNSURE.search(text)):
             skipped = list(slots.get("skipped_facts") or []) + [requested]
-            dispatcher.utter_message(text="好的，这一项先跳过，按“未知”处理，评估结果会注明它未确认。")
+            dispatcher.utter_message(text="好的，这一项先跳过，按“未知”处理，最后的结论会注明它未确认。")
             return {"skipped_facts": skipped, **({"unclear_answers": None} if slots.get("unclear_answers") else {})}
         if requested is None:
             return {}  # the message that started the form: nothing asked yet, nothing missed
@@ -172,7 +172,7 @@ def way_out_text(program: str, slot: str) -> str:
     phone = replies.talent_hotline_line() if program == TALENT else replies.partner_contact_line()
     return ("这一项我还是没能读懂。您可以：\n"
             f"1. 换个说法再回答一次，例如：{dialogue.example(program, slot)}；\n"
-            "2. 回答“跳过这一项”：这一项按“未知”处理，评估结果会注明它未确认；\n"
+            "2. 回答“跳过这一项”：这一项按“未知”处理，最后的结论会注明它未确认；\n"
             f"3. 直接咨询：{phone}")
 
 

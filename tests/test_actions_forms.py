@@ -206,7 +206,7 @@ def test_not_knowing_a_figure_skips_it():
                            tracker("不清楚", "unsure", slots, "talent_card_form"))
     assert events == [SlotSet("skipped_facts", ["district_tax_wan"]),
                       SlotSet("requested_slot", "hightech_revenue_wan")]
-    assert texts(messages) == ["好的，这一项先跳过，按“未知”处理，评估结果会注明它未确认。"]
+    assert texts(messages) == ["好的，这一项先跳过，按“未知”处理，最后的结论会注明它未确认。"]
 
 
 def test_a_negated_title_is_not_affirmed():
