@@ -89,11 +89,12 @@ def _named(text: str, words: Sequence[str]) -> Optional[bool]:
     return any(not negated(text, s, e) for s, e, _ in hits)
 
 
-def _years_since(text: str) -> Optional[Tuple[float, float]]:
+def _years_since(text: str, asked_how_long: bool = False) -> Optional[Tuple[float, float]]:
     """How long ago the enterprise was founded, as a range of years, from "三年前", "成立3年",
-    "2022年创办", "去年"."""
+    "2022年创办", "去年" (and a bare "三年" when that is what was asked)."""
     hit = re.search(r"([\d一二两三四五六七八九十]+)(多)?年(前|了|多)", text) or \
-        re.search(r"(?:成立|创办|创立|开办|注册|创业)(?:了|有|已经|已)*([\d一二两三四五六七八九十]+)(多)?年", text)
+        re.search(r"(?:成立|创办|创立|开办|注册|创业)(?:了|有|已经|已)*([\d一二两三四五六七八九十]+)(多)?年", text) or \
+        (re.search(r"(?<!\d)([\d一二两三四五六七八九十]{1,2})(多)?年(?!\d)", text) if asked_how_long else None)
     if hit:
         found = find_quantities(hit.group(1) + "个")
         if found and found[0].exact:
@@ -145,10 +146,18 @@ def read_parts(text: str, mentioned: Sequence[str], known: dict, requested_part:
             said = read_part(part, text)
             if said is not None:
                 new[part["id"]] = said
-        if requested_part and requested_part in {p["id"] for p in parts} and requested_part not in new:
-            answer = yes_no(text, intent)
-            if answer is not None:
-                new[requested_part] = answer
+        asked = next((p for p in parts if p["id"] == requested_part), None)
+        if asked and requested_part not in new:
+            if "years" in asked:  # "三年", "快四年了": how long, the question asked
+                span = _years_since(text, asked_how_long=True)
+                if span is not None:
+                    inside = [asked["years"][0] <= value <= asked["years"][1] for value in span]
+                    if inside[0] == inside[1]:
+                        new[requested_part] = inside[0]
+            else:
+                answer = yes_no(text, intent)
+                if answer is not None:
+                    new[requested_part] = answer
         # Opened by the lexicon, or by a part that opens it being said or merely named
         # ("在白云区创办了公司": founding named, its years still to ask).
         opened = cid in (known or {}) or cid in mentioned or any(

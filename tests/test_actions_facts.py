@@ -189,6 +189,18 @@ def test_a_degree_from_abroad_alone_does_not_open_silver_2(text, opened):
     assert ("criterion_parts" in slots) is opened
 
 
+@pytest.mark.parametrize("text, met", [("三年", True), ("快四年了", True), ("一年", False), ("六年多", False)])
+def test_how_long_answers_the_years_part_just_asked(text, met):
+    known = {FOUNDER: {"overseas_degree": True}}
+    slots = read_talent(text, "inform", "criterion_parts", {"criterion_parts": known}).slots
+    assert slots["criterion_parts"][FOUNDER]["founded_2_to_5_years"] is met
+
+
+def test_a_bare_yes_does_not_answer_how_long():
+    known = {FOUNDER: {"overseas_degree": True}}
+    assert read_talent("是的", "affirm", "criterion_parts", {"criterion_parts": known}).slots == {}
+
+
 def test_a_yes_answers_the_part_just_asked():
     known = {FOUNDER: {"overseas_degree": True, "founded_2_to_5_years": True}}
     reading = read_talent("是的", "affirm", "criterion_parts", {"criterion_parts": known})
