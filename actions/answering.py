@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
 from typing import Any, Dict, List, Text
 
@@ -38,7 +39,14 @@ def _warm_up() -> None:
         log.exception("retrieval warm-up failed")
 
 
-if os.environ.get("ACTIONS_WARMUP", "1") == "1":
+def _in_action_server() -> bool:
+    """True in the action server's process (`python -m rasa_sdk`), not in a test importing
+    this module: a loading thread there races the test runner's own parsing of files."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return bool(spec and spec.name.startswith("rasa_sdk"))
+
+
+if os.environ.get("ACTIONS_WARMUP", "1") == "1" and _in_action_server():
     threading.Thread(target=_warm_up, name="retrieval-warm-up", daemon=True).start()
 
 
