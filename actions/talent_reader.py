@@ -115,11 +115,14 @@ def _years_since(text: str, asked_how_long: bool = False) -> Optional[Tuple[floa
     return None
 
 
-def read_part(part: dict, text: str) -> Optional[bool]:
-    """Whether the message says the part holds (True), does not (False), or neither (None)."""
+def read_part(part: dict, text: str, said: Optional[dict] = None) -> Optional[bool]:
+    """Whether the message says the part holds (True), does not (False), or neither (None);
+    `said`: the other parts known so far."""
     if any(not negated(text, s, e) for s, e, _ in find_words(text, part.get("denied_by", ()))):
         return False
     groups = [_named(text, words) for words in part.get("words", ())]
+    if groups and groups[0] is None and (said or {}).get(part.get("first_group_from")) is True:
+        groups[0] = True
     if "years" in part:
         if groups and groups[0] is None:
             return None  # no founding named: the years are of something else
@@ -144,7 +147,7 @@ def read_parts(text: str, mentioned: Sequence[str], known: dict, requested_part:
         old = dict((known or {}).get(cid) or {})
         new = dict(old)
         for part in parts:
-            said = read_part(part, text)
+            said = read_part(part, text, new)
             if said is not None:
                 new[part["id"]] = said
         asked = next((p for p in parts if p["id"] == requested_part), None)

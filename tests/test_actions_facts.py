@@ -201,6 +201,13 @@ def test_a_bare_yes_does_not_answer_how_long():
     assert read_talent("是的", "affirm", "criterion_parts", {"criterion_parts": known}).slots == {}
 
 
+def test_parts_said_over_two_messages_add_up():
+    first = read_talent("我在英国拿的学士学位，三年前在白云区创办了一家公司", "inform", None, {}).slots
+    assert FOUNDER not in (first.get("talent_titles") or [])
+    second = read_talent("产品有核心技术，现在在中试阶段，我是公司第一大股东", "inform", "criterion_parts", first).slots
+    assert second["talent_titles"] == [FOUNDER]
+
+
 def test_a_yes_answers_the_part_just_asked():
     known = {FOUNDER: {"overseas_degree": True, "founded_2_to_5_years": True}}
     reading = read_talent("是的", "affirm", "criterion_parts", {"criterion_parts": known})

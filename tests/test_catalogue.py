@@ -66,8 +66,11 @@ def test_the_parts_of_a_compound_criterion_quote_its_clause_verbatim():
     assert compound_criteria(), "银卡 2 has four parts in the rule data"
     for cid, parts in compound_criteria().items():
         assert len(parts) >= 2 and len({p["id"] for p in parts}) == len(parts)
+        ids = [p["id"] for p in parts]
         for part in parts:
             assert part["text"] in texts[cid] and part["ask"] and (part.get("words") or part.get("years"))
+            if part.get("first_group_from"):  # read before it, from the same conversation
+                assert ids.index(part["first_group_from"]) < ids.index(part["id"])
 
 
 def test_the_questions_of_the_dialogue_come_from_the_catalogue():
