@@ -82,6 +82,12 @@ def criterion_words(program: str) -> Dict[str, Tuple[Tuple[str, ...], Tuple[str,
             for c in _criteria(load_rules(program)) if c.get("words")}
 
 
+@lru_cache(maxsize=None)
+def criterion_also_met_by(program: str) -> Dict[str, Tuple[str, ...]]:
+    """{criterion id: words that affirm it even beside a denial of its name} ("正在建设")."""
+    return {c["id"]: tuple(c["also_met_by"]) for c in _criteria(load_rules(program)) if c.get("also_met_by")}
+
+
 def _conditions(node) -> List[dict]:
     """Every numeric condition anywhere in a rule file."""
     found = []

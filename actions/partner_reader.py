@@ -168,8 +168,10 @@ def _named_conditions(text: str, listed: Sequence[str]) -> Dict[str, bool]:
                 named[cid] = False  # "这条达不到": the condition itself is refused
             else:
                 denied = _negation_near(text, start) or bool(_NEGATION_AFTER.match(after))
-                # "没出过事故" meets the condition; "还没有研发机构" does not.
-                named[cid] = denied if word in met_when_denied else not denied
+                # "没出过事故" meets the condition; "还没有研发机构" does not, unless "正在建设".
+                also = [w for s, e, w in find_words(text, catalogue.criterion_also_met_by(PROGRAM).get(cid, ()))
+                        if not negated(text, s, e)]
+                named[cid] = denied if word in met_when_denied else (not denied or bool(also))
             break
     return named
 

@@ -151,6 +151,13 @@ def test_a_qualification_applied_for_or_denied_is_not_held(text):
     assert "direct_qualifications" not in read_partner(text, "inform", None, {}).slots
 
 
+@pytest.mark.parametrize("text, met", [("我们还没有研发机构，不过正在建设", True), ("研发中心在建", True),
+                                       ("我们没有研发机构", False), ("研发机构没有在建", False)])
+def test_a_research_institution_being_built_meets_its_condition(text, met):
+    conditions = read_partner(text, "inform", None, {}).slots["partner_conditions"]
+    assert conditions["equipment.rd_institution"] is met
+
+
 def test_all_of_the_direct_list_is_not_one_qualification():
     reading = read_partner("都满足", "affirm", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
     assert "direct_qualifications" not in reading.slots and reading.clarify
