@@ -56,7 +56,7 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
         reading.slots["direct_qualifications"] = merge(slots.get("direct_qualifications"), direct)
     elif requested == "direct_qualifications":
         answer = yes_no(text, intent)
-        numbers = _numbers_named(text, len(listed_direct))
+        numbers = _numbers_named(text, len(listed_direct), bare=True)
         if numbers:
             reading.slots["direct_qualifications"] = [listed_direct[n - 1] for n in numbers]
         elif answer is False:
@@ -132,10 +132,14 @@ def _pick_domain(found: Sequence[lexicon.Match]) -> str:
     return (named or kinds or found)[0].value
 
 
-def _numbers_named(text: str, how_many: int) -> List[int]:
-    """Item numbers named in "第2条" / "2条" style, within 1..how_many."""
+def _numbers_named(text: str, how_many: int, bare: bool = False) -> List[int]:
+    """Item numbers named in "第2条" / "2条" style within 1..how_many; with `bare`, also a
+    reply of numbers only ("1和3", "2、5"; not "7项", which may be a count)."""
     found = []
-    for hit in re.finditer(r"第([一二三四五六七八九十\d]+)[条项个点]?|(?<![\d.])([\d一二三四五六七八九])条", text):
+    pattern = r"第([一二三四五六七八九十\d]+)[条项个点]?|(?<![\d.])([\d一二三四五六七八九])条"
+    if bare and re.fullmatch(r"[\d、,，和及与跟\s]+[都也]?(有|是)?", text.strip()):
+        pattern = r"(\d+)()"
+    for hit in re.finditer(pattern, text):
         raw = hit.group(1) or hit.group(2)
         try:
             number = int(cn2an.cn2an(raw, "smart"))

@@ -158,6 +158,14 @@ def test_a_research_institution_being_built_meets_its_condition(text, met):
     assert conditions["equipment.rd_institution"] is met
 
 
+@pytest.mark.parametrize("text, numbers", [("1和3", [1, 3]), ("2、5", [2, 5]), ("第一项", [1]),
+                                           ("7项", []), ("三项", [])])   # a count, maybe: not an item
+def test_direct_qualifications_by_number(text, numbers):
+    ids = dialogue.direct_ids()
+    slots = read_partner(text, "inform", "direct_qualifications", {}, listed_direct=ids).slots
+    assert slots.get("direct_qualifications", []) == [ids[n - 1] for n in numbers]
+
+
 def test_all_of_the_direct_list_is_not_one_qualification():
     reading = read_partner("都满足", "affirm", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
     assert "direct_qualifications" not in reading.slots and reading.clarify
