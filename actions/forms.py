@@ -1,12 +1,15 @@
 """The two assessment forms: 云聚英才卡 (talent_card_form) and 合作伙伴 (partner_form).
 
 Rasa runs the form loop; these actions do its thinking:
-- `validate_<form>` reads every fact a message states (several at once, any order), says so
-  when an amount is vague or an answer unclear, and names the next question from the rules
-  engine (`requested_slot`; None ends the form);
+- `validate_<form>` reads every fact a message states (several at once, any order), asks back
+  when a figure is impossible or straddles a bound or an answer is unclear, and after two such
+  answers offers the ways out (another wording, skipping the item, the office's phone); it
+  answers a side question or declines an instruction and keeps the question; it names the
+  next question from the rules engine (`requested_slot`; None ends the form);
 - `action_ask_<slot>` asks it, in the rules' own wording;
 - `action_decide_<program>` gives the decision with its cited clauses, then clears the form;
-- `action_stop_assessment` stops on request; `action_route_inform` starts the right form when
+- `action_stop_assessment` stops on request; `action_goodbye_or_answer` tells a goodbye from a
+  short answer the classifier took for one; `action_route_inform` starts the right form when
   someone states facts without having asked for an assessment.
 """
 from __future__ import annotations
