@@ -31,6 +31,7 @@ NEARLY_BEFORE = ("将近", "接近", "近", "快")  # just under: [0.8x, x]
 AT_LEAST_BEFORE = ("超过", "超", "过", "上", "逾", "至少", "不少于", "不低于", "大于", "高于", "多于")  # "过亿", "上千万"
 BELOW_BEFORE = ("不到", "不足", "少于", "低于", "不超过", "未满", "不满", "没有", "没", "不够", "达不到", "没达到",
                 "还没到")
+MORE_THAN_BEFORE = ("超过", "超", "过", "逾", "大于", "高于", "多于")  # the number itself left out
 HEDGES_AFTER = ("左右", "上下")
 AT_LEAST_AFTER = ("以上", "出头", "开外", "多")
 BELOW_AFTER = ("以下", "以内", "不到")
@@ -266,7 +267,9 @@ def _hedged(numeral: str, low: float, high: float, before: str, after: str) -> T
     if rest.startswith(BELOW_AFTER) or before.endswith(BELOW_BEFORE):
         return 0.0, high - step * 0.01  # 不到20人: below 20, never 20 itself
     if rest.startswith(AT_LEAST_AFTER) or before.endswith(AT_LEAST_BEFORE):
-        return low, math.inf
+        # "超过800万" leaves 800万 itself out; "800万以上" keeps it (as the clauses read them).
+        above = before.endswith(MORE_THAN_BEFORE) or rest.startswith(("出头", "开外", "多"))
+        return (low + step * 0.01 if above else low), math.inf
     if before.endswith(NEARLY_BEFORE):
         return low * (1 - APPROXIMATE_SPREAD), high
     if before.endswith(HEDGES_BEFORE) or rest.startswith(HEDGES_AFTER):

@@ -82,6 +82,13 @@ def test_more_than_is_strictly_between_the_places(text, above, below):
     assert above < low < high < below
 
 
+@pytest.mark.parametrize("text, above", [("超过800万", True), ("一千万出头", True), ("800万以上", False)])
+def test_more_than_leaves_the_number_out_and_above_keeps_it(text, above):
+    low, high = only(text).wan_range()
+    number = 1000 if "一千" in text else 800
+    assert high == math.inf and (low > number if above else low == number)
+
+
 @pytest.mark.parametrize("text, low, high", [("二十多人", 20, 30), ("十来个", 8, 12), ("数十人", 20, 90),
                                              ("两三个", 2, 3), ("七八项", 7, 8)])
 def test_approximate_counts(text, low, high):
