@@ -90,6 +90,8 @@ def next_talent_question(slots: dict) -> Optional[str]:
             return next((fact for fact in decision["missing"]
                          if fact in HEAD_FIGURES and fact not in skipped), None)
         return None
+    if slots.get("employer_in_baiyun") is False:
+        return None  # the precondition fails: no title or figure can change the decision
     # A criterion of several parts, partly stated: its other parts, one by one.
     if next_part(slots.get("criterion_parts")) and "criterion_parts" not in skipped:
         return "criterion_parts"

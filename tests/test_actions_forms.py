@@ -50,6 +50,14 @@ def test_first_message_with_every_fact_ends_the_talent_form():
     assert messages == []
 
 
+def test_an_employer_outside_baiyun_ends_the_form_before_the_titles():
+    events, messages = run(forms.ValidateTalentCardForm(),
+                           tracker("是的，但是公司注册在天河", "affirm", {"requested_slot": "talent_titles"},
+                                   "talent_card_form"))
+    assert events == [SlotSet("employer_in_baiyun", False), SlotSet("requested_slot", None)]
+    assert messages == []
+
+
 def test_a_title_is_taken_and_the_employer_is_asked_next():
     events, messages = run(forms.ValidateTalentCardForm(),
                            tracker("我读完博了", slots={"requested_slot": "talent_titles"},
