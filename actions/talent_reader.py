@@ -33,30 +33,19 @@ PROJECT_LEAD_WORDS = ("项目带头人", "带头人")
 _BAIYUN = re.compile(r"白云(?!工匠|国际|机场|大道|时事)")
 _NOT_BAIYUN = re.compile(r"(不在|不是|不属于|并非|非)[^，,。；;]{0,3}白云")
 
-# Unclear titles: a level or a school decides the tier, so ask instead of choosing one.
-# (word in the message, the noun a short answer completes, question).
-TITLE_CLARIFICATIONS: Tuple[Tuple[str, str, str], ...] = (
-    ("硕士", "硕士", "请问您的硕士学历学位是双一流大学（A类和B类）全日制研究生学历，或全球前500名的境外一流大学研究生学历吗？"
-             "是请回答“是”或“双一流大学硕士”，不是请回答“不是”。"),
-    ("劳模", "劳模", "请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"),
-    ("劳动模范", "劳动模范", "请问是哪一级的劳动模范？例如：“全国劳模”“省劳模”“市劳模”或“区劳模”。"),
-    ("先进工作者", "先进工作者", "请问是哪一级的先进工作者？例如：“全国先进工作者”“省级先进工作者”“市级先进工作者”或“区级先进工作者”。"),
-    ("五一劳动奖章", "五一劳动奖章", "请问是全国五一劳动奖章还是省级五一劳动奖章？"),
-    ("技能大赛", "技能大赛优秀奖", "请问是哪一级的技能大赛、获得什么奖项？例如：“全国技能大赛优秀奖”“省级技能大赛优秀奖”“市级技能大赛优秀奖”。"),
-    ("孵化", "孵化平台", "请问是国家级、省级还是市级孵化平台？您是该平台的主要负责人吗？"),
-    ("龙头企业", "农业龙头企业", "请问是农业产业化国家重点龙头企业、广东省重点农业龙头企业还是广州市级农业龙头企业？您是企业主要负责人吗？"),
-    ("五个一工程", "五个一工程奖", "请问是国家还是广东省精神文明建设“五个一工程”奖？您是该作品的导演或编剧吗？"),
-    ("工作许可", "类工作许可证", "请问您的《外国人工作许可证》是A类还是B类？"),
-    ("人才工程", "重大人才工程", "请问是国家、广东省还是广州市的人才工程？"),
-)
-YES_COMPLETES = {"硕士": "silver.masters"}
-# What makes a master's degree count (silver.masters): the school, named and not denied.
-MASTERS_SCHOOLS = ("双一流", "全球前500", "世界前500", "QS前500", "境外一流")
-# Not the title itself: still studying, or a 副高 title below the 正高级 the clauses name.
-NOT_QUALIFYING = ("在读博士", "博士在读", "读博中", "正在读博", "博士生在读", "博士还没毕业", "博士没毕业",
-                  "博士未毕业", "博士生", "在读博士生", "快博士毕业", "博士快毕业", "即将博士毕业", "博士即将毕业",
-                  "博士明年毕业", "明年博士毕业", "博士马上毕业", "马上博士毕业", "硕士在读", "在读硕士", "硕士生",
-                  "研究生在读", "在读研究生", "读研", "硕士还没毕业", "硕士快毕业", "副高")
+
+@lru_cache(maxsize=None)
+def _titles() -> dict:
+    """How titles are read beyond the criteria's phrases: the rule data's `titles` section
+    (questions back for unclear titles, the schools a master's degree needs, lookalikes)."""
+    return load_rules(PROGRAM)["titles"]
+
+
+@lru_cache(maxsize=None)
+def _lesser_titles() -> re.Pattern:
+    return re.compile(_titles()["lesser_pattern"])
+
+
 # Another person's title: "我老婆是博士", "我们老板是院士", "市劳模的儿子".
 _THIRD_PERSON_BEFORE = re.compile(
     r"(老婆|老公|妻子|丈夫|爱人|太太|孩子|儿子|女儿|父亲|母亲|爸爸|妈妈|我爸|我妈|父母|同事|朋友|同学|领导|上司|"
@@ -65,8 +54,6 @@ _THIRD_PERSON_BEFORE = re.compile(
 _THIRD_PERSON_AFTER = re.compile(r"^的(儿子|女儿|孩子|子女|家属|配偶|老婆|老公|爱人|妻子|丈夫|亲属|父亲|母亲|学生|助手|秘书|同事)")
 # "我们老板", "我的领导": a head word about someone else.
 _SOMEONE_ELSES = re.compile(r"(我们|我的|我们的|我家|他|她|他们|公司的|单位的)$")
-_LESSER_TITLES = re.compile(r"副教授|副主任(医师|药师|护师)|副研究员|(?<![正级])高级(工程师|职称|经济师|会计师|"
-                            r"教师|农艺师|实验师)|中级(职称|工程师)|初级职称")
 
 
 # --- criteria of several parts -------------------------------------------------------------
@@ -194,8 +181,8 @@ def next_part(criterion_parts: dict) -> Optional[Tuple[str, dict]]:
 # --- the reader ----------------------------------------------------------------------------
 
 def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.Match], List[Tuple[int, int, str]]]:
-    not_qualifying = find_words(text, NOT_QUALIFYING) + [
-        (hit.start(), hit.end(), hit.group()) for hit in _LESSER_TITLES.finditer(text)]
+    not_qualifying = find_words(text, _titles()["not_titles"]) + [
+        (hit.start(), hit.end(), hit.group()) for hit in _lesser_titles().finditer(text)]
     titles = lexicon.find("talent_title", text, masked=[(s, e) for s, e, _ in not_qualifying])
     titles = [m for m in lexicon.with_entities(titles, entities, "talent_title", text)
               if not any(s < m.end and m.start < e for s, e, _ in not_qualifying)
@@ -213,7 +200,7 @@ def _qualifying_masters(text: str) -> Optional[bool]:
     """硕士 from a qualifying school: True when the school is named, False when denied."""
     if "硕士" not in text and "研究生" not in text:
         return None
-    return _named(text, MASTERS_SCHOOLS)
+    return _named(text, _titles()["masters_schools"])
 
 
 def read_talent(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
@@ -293,7 +280,8 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
 
 def _clarify_title(text: str, slots: dict, reading: Reading) -> None:
     """An unclear title ("我是劳模"): its detail in the same message, or a question back."""
-    for word, noun, question in TITLE_CLARIFICATIONS:
+    for clarification in _titles()["clarifications"]:
+        word, noun, question = clarification["word"], clarification["noun"], clarification["ask"]
         if word in text:
             hits = [m.start() for m in re.finditer(re.escape(word), text)]
             if all(negated(text, s, s + len(word)) for s in hits):
@@ -311,8 +299,9 @@ def _complete_clarification(text: str, intent: Optional[str], pending: Optional[
     """Titles from a short answer to a clarifying question: "省级" after "哪一级的劳动模范"."""
     if not pending:
         return []
-    if yes_no(text, intent) is True and pending in YES_COMPLETES:
-        return [YES_COMPLETES[pending]]
+    yes_means = {c["noun"]: c["yes_means"] for c in _titles()["clarifications"] if c.get("yes_means")}
+    if yes_no(text, intent) is True and pending in yes_means:
+        return [yes_means[pending]]
     answer = re.sub(r"[的是我了呢啊吧，,。！!\s]", "", text)
     for candidate in (answer + pending, answer.rstrip("类") + pending):
         found = [m.value for m in lexicon.find("talent_title", candidate) if not m.negated]

@@ -84,3 +84,16 @@ def test_the_entities_are_the_phrase_lists_of_the_rule_data():
     from actions import lexicon
 
     assert set(DOMAIN["entities"]) == set(lexicon.ENTITIES)
+
+
+def test_the_title_reading_data_names_real_criteria():
+    import re
+
+    from rules.data import load_rules
+
+    titles = load_rules("talent-card")["titles"]
+    ids = {c["id"] for c in criteria("talent-card")}
+    assert all(c.get("yes_means", "silver.masters") in ids for c in titles["clarifications"])
+    assert all(c["word"] and c["noun"] and c["ask"].endswith(("？", "。")) for c in titles["clarifications"])
+    assert re.compile(titles["lesser_pattern"]).search("高级工程师")
+    assert not re.compile(titles["lesser_pattern"]).search("正高级工程师")
