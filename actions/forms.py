@@ -91,8 +91,12 @@ class AssessmentValidation(ProgramAction, ABC):
                 if started:  # nothing to assess: leave the form without a decision
                     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]
                 return self._stay(tracker)
-            if routing.asks_the_documents(text) and routing.intent_of(tracker) not in YIELD_INTENTS:
-                # "金卡能享受免费法律咨询吗", "营收正好1500万算不算": the clauses answer it.
+            if routing.asks_the_documents(text):
+                # "金卡能享受免费法律咨询吗", "营收正好1500万算不算": the clauses answer it, not
+                # an assessment. Classified as a question mid-form, a rule answers it (Rasa runs
+                # the rule when the form takes nothing); otherwise it is answered here.
+                if not started and routing.intent_of(tracker) in YIELD_INTENTS:
+                    return []
                 answering.utter_answer(dispatcher, text)
                 if started:  # not an assessment after all: leave the form without a decision
                     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]

@@ -163,6 +163,13 @@ def test_a_benefit_question_that_starts_a_form_is_answered_from_the_documents():
     assert message["custom"]["type"] == "answer" and message["custom"]["status"] in STATUSES
 
 
+def test_a_bound_question_mid_form_is_left_to_the_rules_not_taken_as_a_figure():
+    slots = {"requested_slot": "rd_team_size", "domain": "智能制造装备", "invention_patents": 7}
+    events, messages = run(forms.ValidatePartnerForm(),
+                           tracker("营收正好1500万算不算？", "ask_question", slots, "partner_form"))
+    assert events == [] and messages == []  # Rasa rejects the form; a rule answers
+
+
 def test_a_side_question_taken_for_an_answer_is_answered_and_the_question_stays():
     slots = {"requested_slot": "software_copyrights", "domain": "关键软件"}
     events, messages = run(forms.ValidatePartnerForm(),
