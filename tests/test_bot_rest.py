@@ -348,6 +348,14 @@ def test_an_instruction_is_declined_and_nothing_is_decided(chat, message):
     assert not any(r.get("custom", {}).get("type") == "decision" for r in replies)
 
 
+def test_a_bound_question_mid_form_is_answered_and_the_question_stays(chat):
+    chat.run("我们想申报合作伙伴，智能制造装备领域", "7项")
+    replies = chat.say("营收正好1500万算不算？")
+    assert any(r.get("custom", {}).get("type") == "answer" for r in replies)
+    assert last_question(replies) == "rd_team_size"
+    assert last_question(chat.say("30人")) == "avg_revenue_wan"  # the revenue was not taken from it
+
+
 @pytest.mark.parametrize("message", ["金卡能享受免费法律咨询吗", "营收正好1500万算不算"])
 def test_benefit_and_bound_questions_are_answered_not_assessed(chat, message):
     replies = chat.say(message)
