@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
 from typing import Any, Dict, List, Text
 
@@ -18,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from knowledge import contacts as contacts_of_documents
-from actions.forms import own_case
+from actions.routing import INSTRUCTION_REPLY, is_instruction, own_case
 from retrieval import search as retrieval_search
 
 log = logging.getLogger(__name__)
@@ -38,19 +39,34 @@ def _warm_up() -> None:
         log.exception("retrieval warm-up failed")
 
 
-if os.environ.get("ACTIONS_WARMUP", "1") == "1":
+def _in_action_server() -> bool:
+    """True in the action server's process (`python -m rasa_sdk`), not in a test importing
+    this module: a loading thread there races the test runner's own parsing of files."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return bool(spec and spec.name.startswith("rasa_sdk"))
+
+
+if os.environ.get("ACTIONS_WARMUP", "1") == "1" and _in_action_server():
     threading.Thread(target=_warm_up, name="retrieval-warm-up", daemon=True).start()
 
 
 def answer(question: str) -> Dict[str, Any]:
-    """retrieval.answer.ask, with bad input turned into a refusal instead of an error."""
-    from retrieval.answer import ask
-    from retrieval.searcher import QuestionError
+    """The answering module's answer, with bad input turned into a refusal instead of an error."""
+    from answering import QuestionError, ask
 
     try:
         return ask(question)
     except QuestionError as error:
-        return {"answer": str(error), "answerable": False, "citations": []}
+        return {"answer": str(error), "status": "not_covered", "answerable": False, "citations": []}
+
+
+def utter_answer(dispatcher: CollectingDispatcher, question: str) -> None:
+    """Answers from the documents (an instruction inside the question is declined instead)."""
+    if is_instruction(question):
+        dispatcher.utter_message(text=INSTRUCTION_REPLY)
+        return
+    result = answer(question)
+    dispatcher.utter_message(text=result["answer"], json_message=replies.answer_payload(result))
 
 
 class ActionAnswerQuestion(Action):
@@ -65,9 +81,7 @@ class ActionAnswerQuestion(Action):
         form = own_case(tracker)
         if form:
             return [FollowupAction(form)]  # the person's own case: assess it instead
-        question = tracker.latest_message.get("text") or ""
-        result = answer(question)
-        dispatcher.utter_message(text=result["answer"], json_message=replies.answer_payload(result))
+        utter_answer(dispatcher, tracker.latest_message.get("text") or "")
         return []
 
 
@@ -81,14 +95,18 @@ class ActionRefuseOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        result = answer(tracker.latest_message.get("text") or "")
+        question = tracker.latest_message.get("text") or ""
+        if is_instruction(question):
+            dispatcher.utter_message(text=INSTRUCTION_REPLY)
+            return []
+        result = answer(question)
         if result["answerable"]:
             dispatcher.utter_message(text=result["answer"], json_message=replies.answer_payload(result))
             return []
         text = ("抱歉，这个问题不在我掌握的政策文件范围内，我不能替文件作答。我只能解答《白云区云聚英才卡申领及服务指南》"
                 "和《广东省智能制造生态合作伙伴（2024年）申报指南》中的内容，并帮您评估申领（申报）资格。"
                 + replies.talent_hotline_line() + replies.partner_contact_line())
-        payload = {"type": "refusal", "answerable": False,
+        payload = {"type": "refusal", "status": "not_covered", "answerable": False,
                    "citations": [replies.citation(replies.TALENT_HOTLINE_CLAUSE),
                                  replies.citation(replies.PARTNER_CONTACT_CLAUSE)]}
         dispatcher.utter_message(text=text, json_message=payload)

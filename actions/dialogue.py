@@ -20,14 +20,17 @@ from __future__ import annotations
 from typing import Dict, List, Optional
 
 from rules import criteria as rule_criteria
-from rules import evaluate, fact_specs, questions
+from rules import evaluate, questions
+
+from actions import catalogue
+from actions.talent_reader import compound_met, next_part
 
 TALENT = "talent-card"
 PARTNER = "partner"
 
 TALENT_FACTS = ("employer_in_baiyun", "enterprise_head", "district_tax_wan",
                 "hightech_revenue_wan", "district_investment_wan")
-TALENT_SLOTS = ("talent_titles", "talent_head_titles") + TALENT_FACTS
+TALENT_SLOTS = ("talent_titles", "talent_head_titles", "criterion_parts") + TALENT_FACTS
 # The enterprise's figures, asked of its 主要负责人.
 HEAD_FIGURES = ("district_tax_wan", "hightech_revenue_wan", "district_investment_wan")
 PARTNER_FACTS = ("already_partner", "domain", "unit_type", "invention_patents",
@@ -35,34 +38,17 @@ PARTNER_FACTS = ("already_partner", "domain", "unit_type", "invention_patents",
                  "staff_count", "qualified_staff_ratio", "financial_products",
                  "service_cases_3y", "partner_enterprises", "co_built_programs")
 PARTNER_SLOTS = PARTNER_FACTS + ("direct_qualifications", "partner_conditions")
-SHARED_SLOTS = ("skipped_facts", "unclear_answers", "pending_clarification")
+SHARED_SLOTS = ("skipped_facts", "unclear_answers", "pending_clarification", "approximate_facts")
 
 # Questions that are not a single fact of the rules (their wording lives here).
 TITLES_QUESTION = ("请告诉我您的学历学位、专业技术资格、获奖或人才称号（可以一次说多个），例如："
                    "“我是博士”“我有正高级职称”“我获得过省级技能大赛优秀奖”“我持有广州市人才绿卡”。"
                    "如果都没有，请回答“没有”。")
-# One example answer per question, shown when an answer could not be read.
+# Examples for the questions that are not a single fact of the rules (the facts' own examples
+# are in the rule data: actions/catalogue.py).
 EXAMPLES = {
     "talent_titles": "“我是博士”或“我有正高级职称”；都没有请回答“没有”",
-    "employer_in_baiyun": "“是，单位在白云区注册”或“不是”",
-    "enterprise_head": "“是”或“不是”",
-    "district_tax_wan": "“区库年税收1200万元”",
-    "hightech_revenue_wan": "“年营收4亿元”，不是高新技术企业请答“0”",
-    "district_investment_wan": "“累计投资25亿元”",
-    "already_partner": "“是”或“没有”",
-    "domain": "“智能制造装备”或“关键软件”",
-    "unit_type": "“院校”“科研院所”或“企业”",
-    "invention_patents": "“7项发明专利”",
-    "software_copyrights": "“8项软件著作权”",
-    "rd_team_size": "“研发团队30人”",
-    "avg_revenue_wan": "“近三年平均营收2000万元”",
-    "gd_cases_3y": "“6个典型案例”",
-    "staff_count": "“从业人员35人”",
-    "qualified_staff_ratio": "“80%”或“八成”",
-    "financial_products": "“4款金融产品”",
-    "service_cases_3y": "“12个服务案例”",
-    "partner_enterprises": "“5家合作企业”",
-    "co_built_programs": "“共建3个专业点”",
+    "criterion_parts": "“是”或“不是”",
     "direct_qualifications": "“第1项”，都没有请回答“没有”",
     "partner_conditions": "“都满足”或“第2条不满足”",
 }
@@ -86,6 +72,8 @@ def facts_of(program: str, slots: dict) -> dict:
 
 def talent_criteria(slots: dict) -> List[str]:
     affirmed = list(slots.get("talent_titles") or [])
+    affirmed += [cid for cid, said in (slots.get("criterion_parts") or {}).items()
+                 if compound_met(cid, said) and cid not in affirmed]
     if slots.get("enterprise_head") is True:
         affirmed += [t for t in slots.get("talent_head_titles") or [] if t not in affirmed]
     return affirmed
@@ -102,6 +90,11 @@ def next_talent_question(slots: dict) -> Optional[str]:
             return next((fact for fact in decision["missing"]
                          if fact in HEAD_FIGURES and fact not in skipped), None)
         return None
+    if slots.get("employer_in_baiyun") is False:
+        return None  # the precondition fails: no title or figure can change the decision
+    # A criterion of several parts, partly stated: its other parts, one by one.
+    if next_part(slots.get("criterion_parts")) and "criterion_parts" not in skipped:
+        return "criterion_parts"
     # Titles first (a tier needs a named criterion to cite); but someone who said they head
     # the enterprise is asked its figures first (区库税收, 营收, 投资), the titles after them.
     if titles_open and slots.get("enterprise_head") is not True:
@@ -179,6 +172,9 @@ def next_partner_question(slots: dict) -> Optional[str]:
         return None
     skipped = _skipped(slots)
     facts = facts_of(PARTNER, slots)
+    if slots.get("domain") == "智能制造人才" and not slots.get("unit_type") \
+            and "unit_type" not in skipped:
+        return "unit_type"  # each kind of unit has its own clause of 附件1 六
     hopeful = evaluate(PARTNER, facts, partner_criteria(slots, optimistic=True))
     if hopeful["outcome"] == "needs_more_info":
         fact = next((f for f in hopeful["missing"] if f not in skipped), None)
@@ -220,6 +216,9 @@ def question_text(program: str, slot: str, slots: dict) -> str:
         return conditions_question(slots)
     if slot == "direct_qualifications":
         return direct_question()
+    if slot == "criterion_parts":
+        found = next_part(slots.get("criterion_parts"))
+        return found[1]["ask"] if found else TITLES_QUESTION
     return questions(program)["facts"][slot]
 
 
@@ -238,12 +237,24 @@ def direct_question() -> str:
             "请问贵单位有吗？（请回答序号，例如“第1项”；都没有请回答“没有”）\n" + "\n".join(lines))
 
 
-def reask_text(slot: str) -> str:
-    example = EXAMPLES.get(slot)
-    return f"抱歉，我没能从您的回答中读出所需信息。请换个说法，例如：{example}。" if example \
+def example(program: str, slot: str) -> str:
+    return EXAMPLES.get(slot) or catalogue.example(program, slot)
+
+
+def reask_text(program: str, slot: str) -> str:
+    found = example(program, slot)
+    return f"抱歉，我没能从您的回答中读出所需信息。请换个说法，例如：{found}。" if found \
         else "抱歉，我没能从您的回答中读出所需信息，请换个说法。"
 
 
 def fact_label(program: str, fact: str) -> str:
-    spec = fact_specs(program).get(fact)
-    return spec["label"] if spec else fact
+    return catalogue.label(program, fact)
+
+
+SLOT_LABELS = {"talent_titles": "学历学位、职称或人才称号", "criterion_parts": "多项条件中的一项",
+               "direct_qualifications": "直接认定资质", "partner_conditions": "基本遴选条件和领域条件"}
+
+
+def slot_label(program: str, slot: str) -> str:
+    """What a slot asks about, in words (a fact's label, or the question's topic)."""
+    return SLOT_LABELS.get(slot) or catalogue.label(program, slot)

@@ -1,10 +1,13 @@
-"""Phrase lists shared with the NLU model: nlu/lexicon/<entity>.yml (Rasa synonym format).
+"""Phrase lists shared by the NLU model and the actions, from the rule data.
 
-The NLU model learns entities from the annotated examples and maps them to ids with these
-synonyms; the action server scans each message with the very same lists, so a title or domain
-is recognised even where the statistical model misses it, and a negation ("我不是博士") is seen.
+Each criterion of knowledge/rules/*.yml lists the `phrases` that affirm it (银卡 2's parts have
+their own words), each 合作伙伴 domain the phrases that name it: the one source. The action
+server scans each message with them, so a title or domain is recognised even where the
+statistical model misses it, and a negation ("我不是博士") is seen.
 
-Two files are derived from the lists (tests check they are up to date):
+Three files are derived from them (tests check they are up to date):
+  python -m actions.lexicon synonyms ENTITY > nlu/lexicon/ENTITY.yml  (Rasa synonyms: the
+      model maps an entity it finds to the same ids)
   python -m actions.lexicon jieba   > knowledge/jieba/rasa_terms.txt   (jieba user dictionary,
       so entity boundaries fall on jieba word boundaries)
   python -m actions.lexicon lookups > nlu/lookups.yml   (Rasa lookup tables: regex features)
@@ -16,15 +19,20 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
-import yaml
+from rules.data import load_rules
+
+from actions.message import negated
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "nlu" / "lexicon"
+_MEANING = {
+    "talent_title": "what a person says about themselves, mapped to the 云聚英才卡 criterion it affirms",
+    "qualification": "the nine qualifications that bring 直接认定 as a 广东省智能制造生态合作伙伴",
+    "domain": "the eight domains of 附件1, mapped to the names the rules engine takes as `domain`",
+}
 ENTITIES = ("talent_title", "qualification", "domain")
 
-# A phrase right after one of these is denied, not affirmed: "我不是博士", "没有正高职称".
-NEGATIONS = ("不是", "并非", "没有", "没", "未", "无", "非", "不")
 # A phrase right after one of these is a lesser title that merely contains it: 副教授, 副主任医师.
 LESSER_PREFIXES = ("副",)
 
@@ -39,20 +47,30 @@ class Match:
     negated: bool
 
 
+# What each entity's phrases are listed under in the rule data, and what they map to.
+_SOURCES = {
+    "talent_title": ("talent-card", "criteria"),
+    "qualification": ("partner", "direct"),
+    "domain": ("partner", "domains"),
+}
+
+
+def _listed(entity: str) -> List[Tuple[str, List[str]]]:
+    """(canonical id, phrases) in rule-file order."""
+    program, where = _SOURCES[entity]
+    rules = load_rules(program)
+    if where == "criteria":
+        items = [c for tier in rules["tiers"] for c in tier["criteria"]]
+        return [(c["id"], c["phrases"]) for c in items if c.get("phrases")]
+    if where == "direct":
+        return [(c["id"], c["phrases"]) for c in rules["direct"]["criteria"] if c.get("phrases")]
+    return [(d["name"], d["phrases"]) for d in rules["domains"] if d.get("phrases")]
+
+
 @lru_cache(maxsize=None)
 def synonyms(entity: str) -> Dict[str, str]:
-    """{phrase: canonical id} for one entity, read from nlu/lexicon/<entity>.yml."""
-    data = yaml.safe_load((LEXICON_DIR / f"{entity}.yml").read_text(encoding="utf-8"))
-    table: Dict[str, str] = {}
-    for block in data.get("nlu", []):
-        if "synonym" not in block:
-            continue
-        canonical = str(block["synonym"])
-        for line in block["examples"].splitlines():
-            phrase = line.strip().lstrip("-").strip()
-            if phrase:
-                table[phrase] = canonical
-    return table
+    """{phrase: canonical id} for one entity."""
+    return {phrase: canonical for canonical, phrases in _listed(entity) for phrase in phrases}
 
 
 @lru_cache(maxsize=None)
@@ -60,13 +78,6 @@ def _patterns(entity: str) -> List[Tuple[re.Pattern, str, str]]:
     # Longest phrases first, so "博士后" wins over "博士" and "软件著作权" is not "软件".
     phrases = sorted(synonyms(entity).items(), key=lambda item: -len(item[0]))
     return [(re.compile(re.escape(p), re.IGNORECASE), p, v) for p, v in phrases]
-
-
-def _negated(text: str, start: int) -> bool:
-    before = text[max(0, start - 4):start]
-    # "不是" etc. within the four characters before, but not across a clause boundary.
-    before = re.split(r"[，,。；;、！!？?]", before)[-1]
-    return any(word in before for word in NEGATIONS)
 
 
 def find(entity: str, text: str, masked: Iterable[Tuple[int, int]] = ()) -> List[Match]:
@@ -82,9 +93,25 @@ def find(entity: str, text: str, masked: Iterable[Tuple[int, int]] = ()) -> List
                 taken.append((start, end))
                 continue
             taken.append((start, end))
-            found.append(Match(entity, value, hit.group(0), start, end, _negated(text, start)))
+            found.append(Match(entity, value, hit.group(0), start, end, negated(text, start, end)))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def with_entities(found: List[Match], entities: Sequence[dict], entity: str, text: str) -> List[Match]:
+    """Add the NLU model's entities of one kind that the phrase scan did not see (the model
+    can find a phrase written in a way the lists lack; its value is then mapped by the same
+    synonyms). Overlaps keep the scan's reading."""
+    known = set(synonyms(entity).values())
+    merged = list(found)
+    for item in entities:
+        start, end, value = item.get("start"), item.get("end"), item.get("value")
+        if item.get("entity") != entity or value not in known or start is None or end is None:
+            continue
+        if end > len(text) or any(start < m.end and m.start < end for m in merged):
+            continue
+        merged.append(Match(entity, value, text[start:end], start, end, negated(text, start, end)))
+    return sorted(merged, key=lambda m: m.start)
 
 
 def all_phrases() -> List[str]:
@@ -109,10 +136,24 @@ def lookup_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
+def synonym_file(entity: str) -> str:
+    """nlu/lexicon/<entity>.yml: the entity's phrases as Rasa synonyms."""
+    lines = ['version: "3.1"',
+             f"# Entity `{entity}`: {_MEANING[entity]}.",
+             "# Derived from knowledge/rules/*.yml (`phrases`) by `python -m actions.lexicon synonyms "
+             f"{entity}`: do not edit.",
+             "nlu:"]
+    for canonical, phrases in _listed(entity):
+        lines += [f"- synonym: {canonical}", "  examples: |"] + [f"    - {p}" for p in phrases]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["jieba"]:
         sys.stdout.write(jieba_dictionary())
     elif sys.argv[1:] == ["lookups"]:
         sys.stdout.write(lookup_tables())
+    elif len(sys.argv) == 3 and sys.argv[1] == "synonyms" and sys.argv[2] in ENTITIES:
+        sys.stdout.write(synonym_file(sys.argv[2]))
     else:
-        sys.exit("usage: python -m actions.lexicon jieba|lookups")
+        sys.exit("usage: python -m actions.lexicon jieba|lookups|synonyms ENTITY")

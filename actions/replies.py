@@ -16,6 +16,7 @@ CITATION_KEYS = ("clause_id", "doc_title", "path", "text")
 CN_NUMBERS = "一二三四五六七八九十"
 PARTNER_APPLY_CLAUSE = "partner.process.1"
 PARTNER_ALREADY_CLAUSE = "partner.apply.p1"
+PARTNER_DOMAIN_REQUIREMENT_CLAUSE = "partner.apply.selection.4"
 TALENT_APPLY_CLAUSE = "talent.procedure.p1"
 
 
@@ -145,6 +146,8 @@ def partner_decision_text(decision: dict, unasked: Iterable[tuple] = ()) -> str:
         not_asked = [u for u in decision["unmet"] if (u["clause_id"], u["text"]) in unasked]
         if not failed:
             failed, not_asked = not_asked, []
+        if len(failed) > 1:  # basic condition 4 only restates the domain's own, listed with it
+            failed = [u for u in failed if u["clause_id"] != PARTNER_DOMAIN_REQUIREMENT_CLAUSE]
         if failed:
             lines.append("未满足的条件：")
             lines += _quote_lines(failed)
@@ -173,12 +176,49 @@ def partner_decision_payload(decision: dict) -> dict:
             "review": [c["clause_id"] for c in decision["review"]]}
 
 
-def decision_reply(decision: dict, unasked: Iterable[tuple] = ()) -> tuple:
+def decision_reply(decision: dict, unasked: Iterable[tuple] = (), skipped: Iterable[str] = (),
+                   approximate: Optional[Dict[str, str]] = None) -> tuple:
     """(text, payload) for a decision of either programme (`unasked`: see
-    partner_decision_text)."""
+    partner_decision_text). `skipped`: labels of the items the person chose to skip (unknown
+    to the decision, and said so); `approximate`: {fact: the range as the person wrote it},
+    quoted in place of the figure that stood for it."""
+    decision = with_approximations(decision, approximate or {})
     if decision["program"] == "talent-card":
-        return talent_decision_text(decision), talent_decision_payload(decision)
-    return partner_decision_text(decision, unasked), partner_decision_payload(decision)
+        text, payload = talent_decision_text(decision), talent_decision_payload(decision)
+    else:
+        text, payload = partner_decision_text(decision, unasked), partner_decision_payload(decision)
+    skipped = list(skipped)
+    if skipped:
+        text += ("\n您跳过的项目未计入评估（按未知处理），如能补充可以再来评估："
+                 + "；".join(skipped) + "。")
+        payload["skipped"] = skipped
+    return text, payload
+
+
+def with_approximations(decision: dict, approximate: Dict[str, str]) -> dict:
+    """The decision with each detail that rests on an approximate figure quoting the
+    person's words ("研发技术团队“30多人”，要求不少于20人") instead of the figure behind it."""
+    if not approximate:
+        return decision
+    from rules import fact_specs
+    from rules.conditions import requirement
+
+    from actions import catalogue
+
+    program = decision["program"]
+    by_text = {(c["clause_id"], c["text"]): c for c in catalogue.conditions(program)}
+    specs = fact_specs(program)
+    changed = dict(decision)
+    for key in ("reasons", "unmet"):
+        items = []
+        for item in decision.get(key, []):
+            condition = by_text.get((item["clause_id"], item["text"]))
+            if condition and condition["fact"] in approximate and item.get("detail"):
+                fact = condition["fact"]
+                item = {**item, "detail": f"{specs[fact]['label']}“{approximate[fact]}”，要求{requirement(condition)}"}
+            items.append(item)
+        changed[key] = items
+    return changed
 
 
 # --- answers, refusals, hand-offs ----------------------------------------------------------
@@ -186,7 +226,9 @@ def decision_reply(decision: dict, unasked: Iterable[tuple] = ()) -> tuple:
 def answer_payload(result: dict) -> dict:
     """The payload of a retrieval answer (retrieval.answer.ask's result)."""
     citations = [{key: c.get(key, "") for key in CITATION_KEYS} for c in result.get("citations", [])]
-    return {"type": "answer", "answerable": bool(result.get("answerable")), "citations": citations}
+    answerable = bool(result.get("answerable"))
+    status = result.get("status") or ("answered" if answerable else "not_covered")
+    return {"type": "answer", "status": status, "answerable": answerable, "citations": citations}
 
 
 def contacts_text(contacts: List[Dict[str, str]]) -> str:

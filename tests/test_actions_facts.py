@@ -1,7 +1,8 @@
 """Reading the facts one message states (actions/facts.py), as the forms use it."""
 import pytest
+from rules.conditions import satisfies
 
-from actions import dialogue
+from actions import catalogue, dialogue
 from actions.facts import read_partner, read_talent
 
 
@@ -39,7 +40,8 @@ from actions.facts import read_partner, read_talent
     # an unclear title and its detail in one message; a place is not the detail
     ("我是劳模，市级的，在白云区工作", "talent_titles", "inform",
      {"talent_titles": ["gold.provincial_labour_medal"], "employer_in_baiyun": True}),
-    ("我是海归，回国创业", None, "inform", {"talent_titles": ["silver.overseas_founder"]}),
+    # one part of a criterion of several parts: the others are still to ask, nothing is met
+    ("我是海归，回国创业", None, "inform", {"criterion_parts": {"silver.overseas_founder": {}}}),
 ])
 def test_talent_facts(text, requested, intent, slots):
     assert read_talent(text, intent, requested, {}).slots == slots
@@ -64,10 +66,180 @@ def test_partner_facts(text, requested, slots):
     assert read_partner(text, "inform", requested, {}).slots == slots
 
 
-def test_vague_amounts_are_reported_not_taken():
-    reading = read_partner("近三年平均两千来万", "inform", "avg_revenue_wan", {})
-    assert reading.slots == {} and reading.vague == ["两千来万"]
-    assert reading.vague_slots == ["avg_revenue_wan"]
+@pytest.mark.parametrize("text, fact", [("发明专利没有五项，只有三项", "invention_patents"),
+                                        ("研发团队不到20人", "rd_team_size"),
+                                        ("营收不超过一千万", "avg_revenue_wan")])
+def test_a_figure_denied_is_below_it_never_it(text, fact):
+    reading = read_partner(text, "inform", None, {"domain": "智能制造装备"})
+    assert fact in reading.approximate
+    assert not satisfies(next(c for c in catalogue.conditions_of("partner", fact)), reading.slots[fact])
+
+
+def test_a_range_below_every_bound_decides_too():
+    assert read_partner("研发十几人", "inform", None, {"domain": "智能制造装备"}).slots == {"rd_team_size": 11}
+
+
+def test_an_approximate_amount_decides_when_no_bound_falls_inside_it():
+    reading = read_partner("近三年平均两千来万", "inform", "avg_revenue_wan", {"domain": "智能制造装备"})
+    assert reading.slots == {"avg_revenue_wan": 1600.0}   # 1600–2400万: all above 1500万
+    assert reading.approximate == {"avg_revenue_wan": "两千来万"} and reading.problems == []
+
+
+@pytest.mark.parametrize("text, fact", [("一千五左右", "avg_revenue_wan"), ("二十人左右", "rd_team_size"),
+                                        ("二十来人", "rd_team_size")])
+def test_an_approximate_amount_that_straddles_a_bound_is_asked_again(text, fact):
+    reading = read_partner(text, "inform", fact, {"domain": "智能制造装备"})
+    assert reading.slots == {} and reading.problem_slots == [fact]
+
+
+@pytest.mark.parametrize("text, requested", [
+    ("区库年税收-900万", None), ("负五百万", "district_tax_wan"), ("-5", "district_investment_wan"),
+    ("1" * 400, "district_tax_wan")])
+def test_impossible_amounts_are_questions_back(text, requested):
+    reading = read_talent(text, "inform", requested, {})
+    assert reading.slots == {} and len(reading.problems) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "我研究生毕业拿了硕士学位，学校不是双一流的",
+    "硕士，学校不是双一流的",
+    "我有硕士学位，但不是双一流大学，也不是全球前500",
+    "双一流大学？不是，普通学校的硕士",
+])
+def test_a_denied_school_never_affirms_the_masters_criterion(text):
+    slots = read_talent(text, "inform", "talent_titles", {}).slots
+    assert slots.get("talent_titles") == []
+
+
+@pytest.mark.parametrize("text", ["我是副高职称", "我是高级工程师，副高级职称", "副教授", "我是副研究员"])
+def test_deputy_senior_titles_are_not_senior(text):
+    assert read_talent(text, "inform", "talent_titles", {}).slots.get("talent_titles") == []
+
+
+@pytest.mark.parametrize("text", ["没有其他的了", "没有别的了", "就这些", "没了", "其他的没有了"])
+def test_nothing_else_is_a_no(text):
+    assert read_talent(text, "inform", "talent_titles", {"talent_titles": ["gold.phd"]}).slots == {
+        "talent_titles": ["gold.phd"]}
+
+
+@pytest.mark.parametrize("text", ["我老婆是博士", "我爱人有正高职称", "我们老板是院士", "我是市劳模的儿子",
+                                  "我快博士毕业了", "我是博士生", "博士明年毕业", "我是博士，不过还没毕业",
+                                  "我正在申请正高职称"])
+def test_someone_elses_title_or_one_not_yet_held_is_not_affirmed(text):
+    slots = read_talent(text, "inform", "talent_titles", {}).slots
+    assert not slots.get("talent_titles") and "enterprise_head" not in slots
+
+
+@pytest.mark.parametrize("text", ["公司不是高企，营收五个亿", "我们不是高新技术企业，年产值6亿"])
+def test_a_revenue_of_an_enterprise_that_is_not_hightech_counts_as_zero(text):
+    assert read_talent(text, "inform", None, {}).slots["hightech_revenue_wan"] == 0
+
+
+def test_a_revenue_not_said_of_a_hightech_enterprise_waits_for_its_question():
+    assert "hightech_revenue_wan" not in read_talent("公司营收五个亿", "inform", None, {}).slots
+    assert read_talent("5亿", "inform", "hightech_revenue_wan", {}).slots == {"hightech_revenue_wan": 50000}
+
+
+@pytest.mark.parametrize("text", ["我是公司的老板，也是博士", "我是博士，我老婆是硕士", "我是博士，但还没评上正高"])
+def test_the_speakers_own_title_beside_someone_elses(text):
+    assert read_talent(text, "inform", "talent_titles", {}).slots["talent_titles"] == ["gold.phd"]
+
+
+@pytest.mark.parametrize("text", ["我们申报过机器人骨干企业但没评上", "我们正在申请智能制造公共技术支撑平台",
+                                  "我们不是省级机器人骨干企业"])
+def test_a_qualification_applied_for_or_denied_is_not_held(text):
+    assert "direct_qualifications" not in read_partner(text, "inform", None, {}).slots
+
+
+@pytest.mark.parametrize("text, met", [("我们还没有研发机构，不过正在建设", True), ("研发中心在建", True),
+                                       ("我们没有研发机构", False), ("研发机构没有在建", False)])
+def test_a_research_institution_being_built_meets_its_condition(text, met):
+    conditions = read_partner(text, "inform", None, {}).slots["partner_conditions"]
+    assert conditions["equipment.rd_institution"] is met
+
+
+@pytest.mark.parametrize("text, numbers", [("1和3", [1, 3]), ("2、5", [2, 5]), ("第一项", [1]),
+                                           ("7项", []), ("三项", [])])   # a count, maybe: not an item
+def test_direct_qualifications_by_number(text, numbers):
+    ids = dialogue.direct_ids()
+    slots = read_partner(text, "inform", "direct_qualifications", {}, listed_direct=ids).slots
+    assert slots.get("direct_qualifications", []) == [ids[n - 1] for n in numbers]
+
+
+def test_all_of_the_direct_list_is_not_one_qualification():
+    reading = read_partner("都满足", "affirm", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
+    assert "direct_qualifications" not in reading.slots and reading.clarify
+
+
+FOUNDER = "silver.overseas_founder"
+
+
+def test_the_four_parts_of_silver_2_said_in_full_meet_it():
+    reading = read_talent("我在英国拿的学士学位，三年前在白云区创办了一家公司，产品有核心技术，现在在中试阶段，"
+                          "我是公司第一大股东", "inform", None, {})
+    assert reading.slots["talent_titles"] == [FOUNDER]
+    assert reading.slots["criterion_parts"][FOUNDER] == {
+        "overseas_degree": True, "founded_2_to_5_years": True, "core_technology_stage": True,
+        "founder_top_shareholder": True}
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("我在美国读的本科，回国后创办了公司", {"overseas_degree": True}),
+    ("我在英国拿的学士学位，去年在白云区创办了一家公司", {"overseas_degree": True, "founded_2_to_5_years": False}),
+    ("公司成立三年了，我是创始人也是控股股东", {"founded_2_to_5_years": True, "founder_top_shareholder": True}),
+    ("产品还在研发阶段", {"core_technology_stage": False}),
+])
+def test_parts_of_silver_2_said_are_kept_and_never_meet_it_alone(text, parts):
+    reading = read_talent(text, "inform", None, {"criterion_parts": {FOUNDER: {}}})
+    assert reading.slots["criterion_parts"][FOUNDER] == parts
+    assert FOUNDER not in (reading.slots.get("talent_titles") or [])
+
+
+@pytest.mark.parametrize("text, opened", [
+    ("我在英国读的硕士，学校不在全球前500，在白云区一家公司上班", False),   # a degree from abroad alone
+    ("我在美国读的本科，回国后在白云区创办了公司", True),                 # with a company founded
+])
+def test_a_degree_from_abroad_alone_does_not_open_silver_2(text, opened):
+    slots = read_talent(text, "inform", None, {}).slots
+    assert ("criterion_parts" in slots) is opened
+
+
+@pytest.mark.parametrize("text, met", [("三年", True), ("快四年了", True), ("一年", False), ("六年多", False)])
+def test_how_long_answers_the_years_part_just_asked(text, met):
+    known = {FOUNDER: {"overseas_degree": True}}
+    slots = read_talent(text, "inform", "criterion_parts", {"criterion_parts": known}).slots
+    assert slots["criterion_parts"][FOUNDER]["founded_2_to_5_years"] is met
+
+
+def test_a_bare_yes_does_not_answer_how_long():
+    known = {FOUNDER: {"overseas_degree": True}}
+    assert read_talent("是的", "affirm", "criterion_parts", {"criterion_parts": known}).slots == {}
+
+
+def test_parts_said_over_two_messages_add_up():
+    first = read_talent("我在英国拿的学士学位，三年前在白云区创办了一家公司", "inform", None, {}).slots
+    assert FOUNDER not in (first.get("talent_titles") or [])
+    second = read_talent("产品有核心技术，现在在中试阶段，我是公司第一大股东", "inform", "criterion_parts", first).slots
+    assert second["talent_titles"] == [FOUNDER]
+
+
+def test_a_yes_answers_the_part_just_asked():
+    known = {FOUNDER: {"overseas_degree": True, "founded_2_to_5_years": True}}
+    reading = read_talent("是的", "affirm", "criterion_parts", {"criterion_parts": known})
+    assert reading.slots["criterion_parts"][FOUNDER]["core_technology_stage"] is True
+
+
+@pytest.mark.parametrize("text, unit_type", [
+    ("我们是企业，不是学校", "企业"), ("我们不是学校，是一家公司", "企业"), ("科研院所", "科研院所"),
+    ("我们是一所高职院校", "院校")])
+def test_the_kind_of_unit_asked_for(text, unit_type):
+    assert read_partner(text, "inform", "unit_type", {"domain": "智能制造人才"}).slots["unit_type"] == unit_type
+
+
+def test_a_school_the_enterprise_works_with_is_not_its_kind():
+    slots = read_partner("我们是一家企业，想报智能制造人才领域，跟职业院校用订单班的形式共建了4个智能制造专业点",
+                         "inform", None, {}).slots
+    assert slots == {"domain": "智能制造人才", "unit_type": "企业", "co_built_programs": 4}
 
 
 @pytest.mark.parametrize("text, requested", [("我是劳模，在白云区", "talent_titles"),

@@ -1,5 +1,6 @@
-"""The phrase lists the NLU model and the actions share (nlu/lexicon/) stay consistent with
-the rules, the training data and the jieba dictionary."""
+"""The phrase lists the NLU model and the actions share (the criteria's `phrases` in
+knowledge/rules/*.yml) stay consistent with the rules, the training data, the derived
+nlu/lexicon/ synonyms and the jieba dictionary."""
 import re
 from pathlib import Path
 
@@ -46,7 +47,14 @@ def annotated_entities():
 @pytest.mark.parametrize("source, text, entity", list(annotated_entities()))
 def test_every_annotated_entity_maps_to_an_id(source, text, entity):
     assert entity in lexicon.ENTITIES
-    assert text in lexicon.synonyms(entity), f"{source}: add “{text}” to nlu/lexicon/{entity}.yml"
+    assert text in lexicon.synonyms(entity), f"{source}: add “{text}” to the criterion's phrases in knowledge/rules/"
+
+
+@pytest.mark.parametrize("entity", lexicon.ENTITIES)
+def test_the_synonym_files_are_generated_from_the_rule_data(entity):
+    path = lexicon.LEXICON_DIR / f"{entity}.yml"
+    assert path.read_text(encoding="utf-8") == lexicon.synonym_file(entity), \
+        f"regenerate: .venv/bin/python -m actions.lexicon synonyms {entity} > nlu/lexicon/{entity}.yml"
 
 
 def test_jieba_terms_are_generated_from_the_lexicon():

@@ -1,7 +1,10 @@
-"""Chinese quantities in chat messages become facts in the contract's units, or a follow-up."""
+"""Chinese quantities in chat messages: exact amounts in the contract's units, ranges for
+approximations, and the impossible ones flagged (negative, too many digits)."""
+import math
+
 import pytest
 
-from actions.numbers import find_quantities, is_vague_only
+from actions.numbers import find_quantities
 
 
 def only(text):
@@ -50,15 +53,77 @@ def test_ratios(text, ratio):
     assert only(text).as_ratio() == pytest.approx(ratio)
 
 
-@pytest.mark.parametrize("text", [
-    "两千来万", "十来个", "几千万", "二十多人", "2000多万", "数十人", "两三个", "三十人左右",
-    "大概三十人", "20-30人", "近三年平均两千来万",
+@pytest.mark.parametrize("text, low, high", [
+    ("两三千万", 2000, 3000),          # two digits side by side: a range
+    ("20-30万", 20, 30),
+    ("二十到三十万", 20, 30),
+    ("两千到三千万", 2000, 3000),
+    ("大约2亿", 16000, 24000),         # a hedge: 20% either side
+    ("三十万左右", 24, 36),
+    ("几千万", 2000, 9000),
+    ("3000万以上", 3000, math.inf),
+    ("不到20万", 0, 19.99),            # below 20, never 20 itself
+    ("没有20万", 0, 19.99),
+    ("不超过一千万", 0, 990),
 ])
-def test_vague_amounts_are_not_guessed(text):
-    quantities = find_quantities(text)
-    assert quantities and all(q.vague and q.value is None for q in quantities)
-    assert is_vague_only(text)
-    assert all(q.as_wan() is None and q.as_count() is None for q in quantities)
+def test_approximations_are_ranges_in_wan(text, low, high):
+    found = only(text)
+    assert found.vague and found.as_wan() is None
+    assert found.wan_range() == (pytest.approx(low), pytest.approx(high))
+
+
+@pytest.mark.parametrize("text, above, below", [
+    ("一个多亿", 10000, 20000),         # more than 1亿, less than 2亿
+    ("两千多万", 2000, 3000),
+    ("2000多万", 2000, 3000),
+])
+def test_more_than_is_strictly_between_the_places(text, above, below):
+    low, high = only(text).wan_range()
+    assert above < low < high < below
+
+
+@pytest.mark.parametrize("text, above", [("超过800万", True), ("一千万出头", True), ("800万以上", False)])
+def test_more_than_leaves_the_number_out_and_above_keeps_it(text, above):
+    low, high = only(text).wan_range()
+    number = 1000 if "一千" in text else 800
+    assert high == math.inf and (low > number if above else low == number)
+
+
+@pytest.mark.parametrize("text, low, high", [("二十多人", 20, 30), ("十来个", 8, 12), ("数十人", 20, 90),
+                                             ("两三个", 2, 3), ("七八项", 7, 8)])
+def test_approximate_counts(text, low, high):
+    found = only(text)
+    assert found.as_count() is None
+    assert low <= found.count_range()[0] < found.count_range()[1] <= high
+
+
+@pytest.mark.parametrize("text", ["-900万", "负五百万", "区库年税收-900万", "-5项"])
+def test_negative_amounts_are_flagged_never_taken(text):
+    found = only(text)
+    assert found.negative and not found.exact and found.as_wan() is None and found.as_count() is None
+
+
+def test_a_range_written_with_a_dash_is_not_negative():
+    assert not only("20-30人").negative
+
+
+def test_a_number_of_hundreds_of_digits_is_flagged_without_converting_it():
+    found = only("1" * 400 + "万")
+    assert found.too_long and not found.exact
+
+
+@pytest.mark.parametrize("text", ["零点五", "0.5个人"])
+def test_half_is_a_number_not_a_count(text):
+    found = only(text)
+    assert found.exact and found.low == 0.5 and found.as_count() is None
+
+
+def test_a_decimal_with_a_scale_in_words():
+    assert only("一点五亿").as_wan() == 15000
+
+
+def test_the_person_s_own_words_are_kept():
+    assert [q.said for q in find_quantities("营收大概两三千万，研发30多人")] == ["大概两三千万", "30多人"]
 
 
 @pytest.mark.parametrize("text", ["第一批", "近三年", "近3年内", "万一不行", "千万别"])

@@ -1,0 +1,154 @@
+"""Figures in a message, each given to the fact it is about (the catalogue's words and units).
+
+"七项发明专利，研发团队三十人，营收两千万" fills three facts; a bare "30" answers the question
+just asked. A range or an approximation ("两三千万", "大约2亿", "三十多人") fills its fact when
+every value it allows falls on the same side of every bound the rules set for that fact; when
+it straddles one, the person is asked for a closer figure. Impossible values (negative
+amounts, half a person, a ratio above 100%, a 400-digit number) are asked back, never taken.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import List, Optional, Sequence, Tuple
+
+from rules.conditions import amount, requirement, satisfies
+
+from actions import catalogue
+from actions.catalogue import Fact
+from actions.numbers import Quantity, find_quantities
+from actions.reading import Reading, find_words
+
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
+# Farther than this from its naming word, a figure is not about that fact.
+MAX_DISTANCE = 12
+
+
+def _unit_fits(quantity: Quantity, fact: Fact) -> bool:
+    if fact.kind == "money":
+        return quantity.scale_given or quantity.unit.startswith(("元", "万", "亿", "块")) or not quantity.unit
+    if fact.kind == "ratio":
+        return quantity.percent or not quantity.unit
+    return not quantity.unit or quantity.unit in fact.counters
+
+
+def _candidates(quantity: Quantity, text: str, hits: List[Tuple[int, int, Fact]]) -> List[Tuple[int, Fact]]:
+    """(distance, fact) for each fact named in the figure's clause whose unit it fits
+    ("两所学校" is not a count of 专业点)."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+    def same_clause(a: int, b: int) -> bool:
+        low, high = min(a, b), max(a, b)
+        return not any(low <= pos < high for pos in breaks)
+
+    found = []
+    for start, end, fact in hits:
+        if end <= quantity.start:
+            anchor, distance = end, quantity.start - end
+        elif start >= quantity.end:
+            anchor, distance = start, start - quantity.end
+        else:
+            continue
+        if same_clause(anchor, quantity.start) and distance <= MAX_DISTANCE and _unit_fits(quantity, fact):
+            found.append((distance, fact))
+    return found
+
+
+def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], reading: Reading) -> None:
+    """Give each figure in the message to a fact by its naming word, else to the asked fact."""
+    hits: List[Tuple[int, int, Fact]] = []
+    taken: List[Tuple[int, int]] = []
+    pairs = sorted(((w, f) for f in figures for w in f.words), key=lambda p: -len(p[0]))
+    for word, fact in pairs:
+        for hit in re.finditer(re.escape(word), text):
+            if any(s < hit.end() and hit.start() < e for s, e in taken):
+                continue
+            taken.append(hit.span())
+            hits.append((hit.start(), hit.end(), fact))
+
+    # "没有发明专利" / "无软件著作权": a count of zero.
+    for start, _end, fact in hits:
+        if fact.kind == "count" and re.search(r"(没有|无|零|0)(任何)?$", text[max(0, start - 4):start]):
+            reading.slots.setdefault(fact.name, 0)
+
+    # Nearest pairs first, each figure and each fact used once: in "和两所学校合作办了3个订单班"
+    # the 3 is the 订单班's, the 两所 no fact's.
+    by_name = {f.name: f for f in figures}
+    quantities = find_quantities(text)
+    pairs = sorted(((distance, index, fact) for index, quantity in enumerate(quantities)
+                    for distance, fact in _candidates(quantity, text, hits)), key=lambda p: (p[0], p[1]))
+    used, given = set(), set()
+    for _distance, index, fact in pairs:
+        if index in used or fact.name in given:
+            continue
+        used.add(index)
+        given.add(fact.name)
+        take(quantities[index], fact, reading)
+    unassigned = [q for i, q in enumerate(quantities) if i not in used]
+    # A bare answer to the question just asked: "30", "两千万", "30人", "-5".
+    if requested in by_name and requested not in reading.slots and len(unassigned) == 1 \
+            and _unit_fits(unassigned[0], by_name[requested]):
+        take(unassigned[0], by_name[requested], reading)
+
+
+def _in_unit(quantity: Quantity, fact: Fact) -> Optional[Tuple[float, float]]:
+    if fact.kind == "money":
+        return quantity.wan_range()
+    if fact.kind == "ratio":
+        return quantity.ratio_range()
+    return quantity.count_range()
+
+
+def impossible(quantity: Quantity, fact: Fact, low: float, high: float) -> Optional[str]:
+    """Why a figure cannot be this fact's value (a question back), or None."""
+    written = quantity.said or quantity.text
+    if quantity.too_long:
+        return f"您给的数字“{written[:20]}…”位数太多，不像是实际的{fact.label}。请核对后重新告诉我，例如：{fact.example}。"
+    if quantity.negative:
+        return f"{fact.label}不会是负数（您写的是“{written}”）。请告诉我实际的数，例如：{fact.example}。"
+    if fact.kind == "count" and low == high and low != int(low):
+        return f"{fact.label}应是整数，您说的是“{written}”。请告诉我实际的数，例如：{fact.example}。"
+    if fact.kind == "ratio" and low > 1:
+        return f"占比不会超过100%，您说的是“{written}”。请告诉我实际的占比，例如：{fact.example}。"
+    if fact.kind == "money" and high != math.inf and high > 1e9:
+        return f"“{written}”万元超出了常见的数额，请核对后重新告诉我{fact.label}，例如：{fact.example}。"
+    return None
+
+
+def straddled(program: str, fact: str, low: float, high: float) -> Optional[dict]:
+    """The first condition on `fact` that some values of [low, high] meet and others do not."""
+    for condition in catalogue.conditions_of(program, fact):
+        bounds = condition["bound"] if isinstance(condition["bound"], list) else [condition["bound"]]
+        if satisfies(condition, low) != satisfies(condition, high) or any(low < b < high for b in bounds):
+            return condition
+    return None
+
+
+def take(quantity: Quantity, fact: Fact, reading: Reading) -> None:
+    if fact.name in reading.slots:
+        return
+    found = _in_unit(quantity, fact)
+    if found is None:
+        return
+    low, high = found
+    problem = impossible(quantity, fact, low, high)
+    if problem:
+        reading.problems.append(problem)
+        reading.problem_slots.append(fact.name)
+        return
+    if low == high:
+        reading.slots[fact.name] = int(low) if fact.kind == "count" else round(low, 4)
+        return
+    condition = straddled(fact.program, fact.name, low, high)
+    if condition is not None:
+        bound = condition["bound"][0] if isinstance(condition["bound"], list) else condition["bound"]
+        reading.problems.append(
+            f"您说的“{quantity.said}”可能在{amount(bound, condition['unit'])}上下，"
+            f"而条件是{fact.label}{requirement(condition)}，需要更准确的数。请告诉我大致准确的数，例如：{fact.example}。")
+        reading.problem_slots.append(fact.name)
+        return
+    # Every value of the range decides alike: any one of them stands for it; the decision
+    # quotes the person's own words (reading.approximate).
+    value = math.ceil(low) if fact.kind == "count" else round(low, 4)
+    reading.slots[fact.name] = value
+    reading.approximate[fact.name] = quantity.said

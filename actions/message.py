@@ -1,0 +1,102 @@
+"""The message level of reading: clauses, negation and its scope, yes/no answers.
+
+Below the programmes' readers (actions/talent_reader.py, actions/partner_reader.py), which
+know what a phrase means; this module only knows how Chinese says "not" and "yes".
+
+Negation scope: a phrase is denied when a negation precedes it in its clause ("我不是博士",
+"学校不是双一流的") or closes the clause after it ("正高职称没有", "博士还没毕业"), but not
+when the negation goes on to name something else ("是博士不是硕士" denies only 硕士).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+CLAUSE_BREAK = r"[，,。；;！!？?\n、]"
+# What may stand between a negation and the phrase it denies: "不是双一流", "没有任何人才称号",
+# "还没评上正高" (a verb of getting), "不在白云区".
+_BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评上|评|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的)*"
+# "不过", "不仅", "不少", "不错" are not denials.
+_NEGATION = r"(?:并不是|并非|不属于|算不上|谈不上|不是|没有|没|未|无|非|不(?![过仅但少错光]))"
+_NEG_BEFORE = re.compile(_NEGATION + _BEFORE_GAP + r"$")
+# After the phrase, to the end of its clause: "没有", "还没毕业", "不是的", "也没拿到".
+_NEG_AFTER = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?(?:，|,)?(?:但|但是|不过|可是|却|可|我|也|都|还|并|就|倒|暂时|目前|最后|结果)*"
+                        + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|毕业|通过|考上|算|属于)?"
+                        r"(?:的|了|呢|啊|哦|过)*\s*(?:" + CLAUSE_BREAK + "|$)")
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple:
+    """(start, end) of the clause holding text[start:end]."""
+    breaks = [m.start() for m in re.finditer(CLAUSE_BREAK, text)]
+    left = max((b + 1 for b in breaks if b < start), default=0)
+    right = min((b for b in breaks if b >= end), default=len(text))
+    return left, right
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """Whether the phrase at text[start:end] is denied by a negation in its own clause."""
+    left, right = clause_bounds(text, start, end)
+    before = text[max(left, start - 8):start]
+    if _NEG_BEFORE.search(before):
+        return True
+    if _NEG_AFTER.match(text[end:right + 1]):
+        return True
+    # "我是博士，不过还没毕业": the next clause takes it back.
+    if _TAKEN_BACK.match(text[right:right + 14]):
+        return True
+    # Asked and answered: "双一流大学？不是，…"
+    return text[right:right + 1] in "？?" and bool(_ANSWERED_NO.match(text[right + 1:]))
+
+
+_TAKEN_BACK = re.compile(r"^[，,]\s*(?:但是?|不过|可是|只是)[^，,。；;]{0,4}(?:还|尚)?(?:没有|没|未)"
+                         r"(?:毕业|拿到|获得|评上|通过|授予|下来|取得|批下来)[的了呢啊]*(?:[，,。；;！!]|$)")
+
+
+_ANSWERED_NO = re.compile(r"^\s*(?:不是|没有|不|并不是|否|都不是)[的啊呢哦]?\s*(?:" + CLAUSE_BREAK + "|$)")
+
+
+# Applying for something, or about to, is not holding it: "正在申请正高职称", "申报过机器人骨干企业".
+_NOT_YET_BEFORE = re.compile(r"(申报过|申请过|正在申请|正在申报|在申请|在申报|准备申请|准备申报|打算申请|打算申报|想申请|"
+                             r"想评|正在评|参评|在评|争取|希望|计划|将要|即将|快要|还差)[^，,。；;]{0,6}$")
+
+
+def not_yet_held(text: str, start: int, end: int) -> bool:
+    """Whether the title or qualification at text[start:end] is only applied for or hoped for."""
+    left, _right = clause_bounds(text, start, end)
+    return bool(_NOT_YET_BEFORE.search(text[left:start]))
+
+
+# --- yes and no --------------------------------------------------------------------------
+
+_FILLER = r"[。！!啊呀的了呢哈嘛吧哦噢～~\s]*"
+_YES = re.compile(r"^(?:是|是的|对|对的|有|有的|满足|符合|具备|嗯+|好|好的|没错|当然|确定|确实|肯定|yes|ok|对头|"
+                  r"是滴|有滴|没问题|可以|都满足|都符合|都有|都是|都具备|全部满足|全都满足|全部符合|全满足|"
+                  r"满足的|符合的|是这样|是啊|对啊)" + _FILLER + "$", re.IGNORECASE)
+_NO = re.compile(r"^(?:不是|否|不|没有|没|无|不满足|不符合|不具备|都不是|都没有|都不满足|都不符合|还没有|暂时没有|"
+                 r"没有的|一个都没有|一项都没有|啥都没有|什么都没有|都没|全都没有|全没有|都不|不对|no|"
+                 r"没有了|没了|没有别的了|没有其他的了|没有其他了|没别的了|没其他的了|其他没有了|其他的没有了|"
+                 r"别的没有了|就这些|就这些了|就这么多|就这个|只有这些|只有这个|没有其它的了|没有其它了|"
+                 r"不是的|没有呢|暂无|无了|一个也没有|都没有的)" + _FILLER + "$", re.IGNORECASE)
+_LEADING_YES = re.compile(r"^(?:是的?|对的?|有的?|嗯+|没错|当然|确实|符合|满足)[，,。.！!\s]")
+_LEADING_NO = re.compile(r"^(?:不是|没有|否|不对|不符合|不满足|都没有)[，,。.！!\s]")
+
+
+def yes_no(text: str, intent: Optional[str] = None) -> Optional[bool]:
+    """A yes/no answer: the words themselves, alone or leading the message ("是的，在白云区"),
+    else the classifier's affirm/deny."""
+    stripped = re.sub(r"[\s，,。.!！?？~～]", "", text)
+    if _NO.match(stripped) or _LEADING_NO.match(text.strip()):
+        return False
+    if _YES.match(stripped) or _LEADING_YES.match(text.strip()):
+        return True
+    if intent == "affirm":
+        return True
+    if intent == "deny":
+        return False
+    return None
+
+
+def says_all(text: str) -> bool:
+    """"都满足", "全部都有": the answer covers every item of a list."""
+    return bool(re.search(r"(都|全部|全都|均|全)(满足|符合|具备|有|是|没问题)", text)) and not re.search(
+        r"(都|全部|全都|均|全)(不|没)", text)

@@ -1,0 +1,252 @@
+"""Reading the 广东省智能制造生态合作伙伴 facts and criteria one message states.
+
+The domain and the direct-recognition qualifications come from the phrase lists
+(actions/lexicon.py); the figures from the catalogue's words (actions/figures.py), limited to
+the figures the chosen domain's conditions use; the yes/no conditions from their numbers in
+the question ("第2条不满足") or their own words ("没有失信"). For the 智能制造人才 domain the
+kind of unit (院校 / 科研院所 / 企业) is read from how the applicant describes itself ("我们是企业，
+不是学校"), never from a school it merely works with.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cn2an
+from rules import criteria
+
+from actions import catalogue, lexicon
+from actions.figures import read_figures
+from actions.message import negated, not_yet_held, says_all, yes_no
+from actions.numbers import normalise
+from actions.reading import Reading, find_words, mask, merge
+
+PROGRAM = "partner"
+# Intents of a message that asks rather than states: words in it are not facts said in passing.
+QUESTION_INTENTS = ("ask_question", "ask_human", "out_of_scope", "chitchat")
+
+
+_ALREADY = re.compile(r"(已经?|之前|以前|早就)?(入选|是|成为|进入)(了)?(第?[一二三123]批|合作伙伴名单)")
+_NOT_ALREADY = re.compile(r"(没有?|未|不是|从未|没能)[^，,。]{0,4}(入选|合作伙伴名单|第?[一二三123]批)")
+_BASIC_ALL = re.compile(r"基本(遴选)?条件[^，,。]{0,4}(都|全部|均|全)?(满足|符合|具备|没问题)|"
+                        r"(都|全部|均|全)(满足|符合|具备)[^，,。]{0,2}基本(遴选)?条件")
+
+
+def read_partner(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
+                 entities: Sequence[dict] = (), listed_conditions: Sequence[str] = (),
+                 listed_direct: Sequence[str] = ()) -> Reading:
+    """Facts and criteria for the 合作伙伴 programme from one message.
+
+    `listed_conditions` / `listed_direct` are the criterion ids the pending question listed,
+    in its numbering, so that "第2条不满足" or "第3项" can be read.
+    """
+    text = normalise(text)
+    reading = Reading()
+    qualifications = lexicon.with_entities(lexicon.find("qualification", text), entities, "qualification", text)
+    masked = [(m.start, m.end) for m in qualifications] + [(s, e) for s, e, _ in find_words(
+        text, ("软件著作权", "软著", "金融产品"))]  # not the 关键软件 / 金融 domains
+    domains = [m for m in lexicon.with_entities(lexicon.find("domain", text, masked=masked), entities, "domain", text)
+               if not m.negated and not any(s < m.end and m.start < e for s, e in masked)]
+    if domains:
+        reading.slots["domain"] = _pick_domain(domains)
+    domain = reading.slots.get("domain") or slots.get("domain")
+
+    direct = [m.value for m in qualifications if not m.negated and not not_yet_held(text, m.start, m.end)]
+    if direct:
+        reading.slots["direct_qualifications"] = merge(slots.get("direct_qualifications"), direct)
+    elif requested == "direct_qualifications":
+        answer = yes_no(text, intent)
+        numbers = _numbers_named(text, len(listed_direct), bare=True)
+        if numbers:
+            reading.slots["direct_qualifications"] = [listed_direct[n - 1] for n in numbers]
+        elif answer is False:
+            reading.slots["direct_qualifications"] = []
+        elif says_all(text):
+            # Nine different qualifications, each its own title: "都满足" is not one of them.
+            reading.clarify.append("这九项是各不相同的资质认定，请按序号告诉我贵单位实际取得了哪一项或哪几项，"
+                                   "例如：“第1项和第3项”；都没有请回答“没有”。")
+        elif answer is True:
+            reading.clarify.append("请问是哪一项资质？请回答序号，例如：“第1项”。")
+
+    if _NOT_ALREADY.search(text):
+        reading.slots["already_partner"] = False
+    elif (_ALREADY.search(text) and "合作伙伴" in text) or re.search(r"第[一二三123]批", text):
+        reading.slots["already_partner"] = True
+
+    if requested == "unit_type" or domain == "智能制造人才":
+        unit_type = read_unit_type(text, asked=requested == "unit_type")
+        if unit_type:
+            reading.slots["unit_type"] = unit_type
+
+    # Only the figures the domain's conditions use ("案例" is a 服务案例 for 行业组织);
+    # "研发机构" is a yes/no condition, not the 研发 team: such words are hidden from them.
+    used = catalogue.facts_of_domain(domain) if domain else None
+    figures = [f for f in catalogue.figures(PROGRAM)
+               if (f.name in used if used is not None else f.name != "service_cases_3y")]
+    condition_words = [w for words, _ in catalogue.criterion_words(PROGRAM).values() for w in words]
+    read_figures(mask(text, [(s, e) for s, e, _ in find_words(text, condition_words)]),
+                 figures, requested, reading)
+    if "co_built_programs" in reading.slots and domain == "智能制造人才" \
+            and not slots.get("unit_type") and "unit_type" not in reading.slots:
+        reading.slots["unit_type"] = "企业"  # only an enterprise co-builds 专业点 with schools
+
+    conditions = _read_conditions(text, intent, requested, slots, listed_conditions, reading)
+    if conditions:
+        reading.slots["partner_conditions"] = conditions
+    if requested == "already_partner" and "already_partner" not in reading.slots:
+        answer = yes_no(text, intent)
+        if answer is not None:
+            reading.slots["already_partner"] = answer
+    return reading
+
+
+# The applicant describing itself: "我们是一家企业", "本单位属于科研院所", "我们是企业，不是学校".
+_SELF = re.compile(r"(我们|我司|本单位|我单位|我们单位|本校|我校|我院|咱们|我们这边|我方)(?:这边|自己)?"
+                   r"(?:是|属于|为|算|就是)?(?:一家|一所|一个|一间|家|所)?")
+
+
+def read_unit_type(text: str, asked: bool) -> Optional[str]:
+    """The kind of unit the applicant is. Asked for it, any kind named and not denied counts
+    (the first); otherwise only the applicant's own description ("我们是一家企业…")."""
+    named = []
+    for unit_type, words in catalogue.facts(PROGRAM)["unit_type"].choice_words:
+        for start, end, _word in find_words(text, words):
+            if negated(text, start, end):
+                continue
+            own = bool(re.search(_SELF.pattern + r"[^，,。；;]{0,6}$", text[max(0, start - 14):start]))
+            if asked or own:
+                named.append((not own, start, unit_type))
+    return min(named)[2] if named else None
+
+
+# Domains that say what kind of body the applicant is: "机器人行业协会" applies as 行业组织, a bank
+# that serves machine makers as 智能制造金融服务.
+ORGANISATION_DOMAINS = ("行业组织", "智能制造金融服务", "智能制造人才")
+
+
+def _pick_domain(found: Sequence[lexicon.Match]) -> str:
+    """The domain meant when a message names several: one named as a domain ("…领域" or its
+    own name) first, then the kind of body the applicant is, then the first named."""
+    named = [m for m in found if m.text == m.value or m.text.endswith("领域")]
+    kinds = [m for m in found if m.value in ORGANISATION_DOMAINS]
+    return (named or kinds or found)[0].value
+
+
+def _numbers_named(text: str, how_many: int, bare: bool = False) -> List[int]:
+    """Item numbers named in "第2条" / "2条" style within 1..how_many; with `bare`, also a
+    reply of numbers only ("1和3", "2、5"; not "7项", which may be a count)."""
+    found = []
+    pattern = r"第([一二三四五六七八九十\d]+)[条项个点]?|(?<![\d.])([\d一二三四五六七八九])条"
+    if bare and re.fullmatch(r"[\d、,，和及与跟\s]+[都也]?(有|是)?", text.strip()):
+        pattern = r"(\d+)()"
+    for hit in re.finditer(pattern, text):
+        raw = hit.group(1) or hit.group(2)
+        try:
+            number = int(cn2an.cn2an(raw, "smart"))
+        except (ValueError, KeyError):
+            continue
+        if 1 <= number <= how_many and number not in found:
+            found.append(number)
+    return found
+
+
+_REFUSES = re.compile(r"不满足|不符合|不具备|达不到|做不到|不行|不够|没做到")
+_NEGATION_AFTER = re.compile(r"^[^，,。；;]{0,3}(没有|没|未|不|无)")
+
+
+def _negation_near(text: str, start: int, width: int = 4) -> bool:
+    """A negation among the few characters before, in the same clause ("没出过事故")."""
+    before = re.split(r"[，,。；;！!？?]", text[max(0, start - width):start])[-1]
+    return bool(re.search(r"不是|并非|没有|没|未|无|非|不", before))
+
+
+def _named_conditions(text: str, listed: Sequence[str]) -> Dict[str, bool]:
+    """{criterion id: met} for the listed conditions the message names by their words."""
+    named: Dict[str, bool] = {}
+    words_of = catalogue.criterion_words(PROGRAM)
+    for cid in listed:
+        words, met_when_denied = words_of.get(cid, ((), ()))
+        for start, end, word in find_words(text, words):
+            after = text[end:end + 8]
+            if _REFUSES.search(re.split(r"[，,。；;]", after)[0]):
+                named[cid] = False  # "这条达不到": the condition itself is refused
+            else:
+                denied = _negation_near(text, start) or bool(_NEGATION_AFTER.match(after))
+                # "没出过事故" meets the condition; "还没有研发机构" does not, unless "正在建设".
+                also = [w for s, e, w in find_words(text, catalogue.criterion_also_met_by(PROGRAM).get(cid, ()))
+                        if not negated(text, s, e)]
+                named[cid] = denied if word in met_when_denied else (not denied or bool(also))
+            break
+    return named
+
+
+_CONDITION_NO = re.compile(r"不满足|不符合|没有|未|不具备|达不到|做不到|不行|除")
+_CONDITION_YES = re.compile(r"满足|符合|具备|没问题|可以|有")
+_OTHERS_MET = re.compile(r"(其他|其余|别的|剩下)[^，,。；;]{0,4}(都|也|均)?(满足|符合|具备|没问题)")
+
+
+def _conditions_by_number(text: str, listed: Sequence[str]) -> Tuple[set, set]:
+    """(met, failed) criterion ids of the conditions named by number, each clause of the
+    message read with its own polarity ("第二条和第三条满足，第一条不满足"); a clause that only
+    names numbers takes the polarity of the next clause that has one ("第2条，我们不满足")."""
+    met: set = set()
+    failed: set = set()
+    waiting: List[str] = []
+    for clause in re.split(r"[，,。；;]", text):
+        named = [listed[n - 1] for n in _numbers_named(clause, len(listed))]
+        clause = re.sub(r"没有?(什么)?问题", "满足", clause)
+        if _CONDITION_NO.search(clause):
+            failed.update(waiting + named)
+        elif _CONDITION_YES.search(clause):
+            met.update(waiting + named)
+        else:
+            waiting += named
+            continue
+        waiting = []
+    met.update(waiting)  # numbers named without a word either way: "第1条和第3条"
+    return met - failed, failed
+
+
+def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -> Dict[str, bool]:
+    """{criterion id: met} for the basic and domain yes/no conditions this message settles."""
+    known: Dict[str, bool] = dict(slots.get("partner_conditions") or {})
+    before = dict(known)
+    if requested == "partner_conditions" and listed:
+        numbers = _numbers_named(text, len(listed))
+        negative = bool(re.search(r"不满足|不符合|没有|未|不具备|达不到|做不到|不行", text))
+        answer = yes_no(text, intent)
+        if numbers:
+            met, failed = _conditions_by_number(text, listed)
+            if met and failed:
+                # "第二条和第三条满足，第一条不满足": each as said; the others stay open
+                # unless "其他都满足".
+                known.update({cid: True for cid in met})
+                known.update({cid: False for cid in failed})
+                if _OTHERS_MET.search(text):
+                    known.update({cid: True for cid in listed if cid not in met | failed})
+            elif failed:
+                # "第2条不满足" / "除了第3条都满足": the named ones fail, the rest hold.
+                known.update({cid: cid not in failed for cid in listed})
+            else:
+                known.update({cid: cid in met for cid in listed})
+        elif _named_conditions(text, listed):
+            # "信用那条不满足" / "研发机构还没有建，其他都满足": conditions named by their words.
+            named = _named_conditions(text, listed)
+            known.update(named)
+            if not all(named.values()):  # naming the failing ones says the others hold
+                known.update({cid: True for cid in listed if cid not in named})
+        elif answer is True:
+            known.update({cid: True for cid in listed})
+        elif answer is False and len(listed) == 1:
+            known[listed[0]] = False
+        elif answer is False or negative:
+            reading.clarify.append("请告诉我具体哪一条不满足，例如：“第2条不满足”。")
+    if _BASIC_ALL.search(text) and not re.search(r"基本(遴选)?条件[^，,。]{0,4}(不|没)", text):
+        known.update({c["id"]: True for c in criteria("partner") if c["group"] == "basic"})
+    # Conditions stated in passing ("没有失信，没出过安全事故，设有研发机构"): the domain's own,
+    # and the basic ones named by their words; not in a question ("失信企业能申报吗").
+    if intent not in QUESTION_INTENTS:
+        basic = [c["id"] for c in criteria("partner") if c["group"] == "basic"]
+        for cid, met in _named_conditions(text, list(dict.fromkeys(basic + list(catalogue.criterion_words(PROGRAM))))).items():
+            known.setdefault(cid, met)
+    return known if known != before else {}

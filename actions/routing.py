@@ -1,0 +1,189 @@
+"""Where a message goes: which programme it is about, whether it describes the person's own
+case or asks a question, a side question in the middle of a form, and instructions that try
+to steer the assistant (never obeyed).
+
+Reading the facts is the readers' job (actions/facts.py); this module only decides, from the
+message and what the readers found in it, who should answer it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional
+
+from rasa_sdk import Tracker
+
+from actions import dialogue, facts
+from actions.dialogue import PARTNER, TALENT
+from actions.numbers import normalise
+
+FORMS = {TALENT: "talent_card_form", PARTNER: "partner_form"}
+OTHER_PROGRAM = {TALENT: PARTNER, PARTNER: TALENT}
+
+# A message that names one programme and not the other is about that one, whatever the
+# classifier said ("我们公司是企业主要负责人能办卡吗" is about the card, not the partner programme).
+_NAMES_TALENT = re.compile(r"英才卡|人才卡|云聚英才|办卡|申卡|领卡|拿卡|什么卡|哪种卡|哪类卡|哪张卡|"
+                           r"哪个卡|哪一档|钻石卡|金卡|银卡")
+_NAMES_PARTNER = re.compile(r"合作伙伴|生态伙伴|生态合作|遴选|申报书|直接认定")
+# The organisation speaking: partner figures said by "我们公司" are the company's, while
+# "我有7项发明专利" may be a talent's own achievement.
+_ORGANISATION = re.compile(r"我们|我司|本公司|本单位|本企业|咱们|公司|企业|单位|工厂|厂里|协会|学校|院校|银行")
+# Facts that alone do not tell which programme a message is about.
+_WEAK = {TALENT: {"employer_in_baiyun", "enterprise_head", "talent_head_titles"},
+         PARTNER: {"domain", "already_partner", "partner_conditions", "unit_type"}}
+FIRST_PERSON = re.compile(r"我|咱|本人|本公司|本单位|本企业|我司")
+_WE_ORGANISATION = re.compile(r"我们|咱们|我司|我公司|我单位|我厂|我院|我校|我行|本公司|本单位|本企业")
+
+# "企业老总能办什么卡": which card an enterprise head gets depends on the firm's figures, so the
+# assessment answers it, not one clause ...
+_HEAD_CARD_QUESTION = re.compile(r"(负责人|老总|老板|总经理|董事长|法人|高管|中高层|厂长|总裁|创始人)"
+                                 r"[^，,。？?]{0,12}(办|申请|申领|领|拿|够|符合|算)[^，,。？?]{0,6}"
+                                 r"(卡|英才|哪一档|哪个档)")
+# ... unless it asks how to apply ("法人申请英才卡要营业执照吗"): that is a clause's answer.
+_PROCEDURE = re.compile(r"材料|提供|证明|证件|营业执照|流程|程序|步骤|在哪|哪里|多久|时间|电话|网址|平台")
+
+# A question rather than a statement.
+_QUESTION = re.compile(r"[?？]|吗$|吗[。！!]?$|呢$|算不算|算吗|够不够|行不行|能不能|可不可以|是不是|有没有|"
+                       r"要不要|需不需要|哪些|哪个|哪里|哪儿|什么|怎么|怎样|如何|多少|几个|多久|是否")
+# What a card brings: a question about it is answered from the clauses, whoever asks.
+_BENEFIT = re.compile(r"享受|待遇|优惠|福利|权益|服务|免费|咨询|体检|住房|公寓|子女|孩子|入学|上学|落户|户口|"
+                      r"接送机|通关|医疗|挂号|法律|图书馆|健身")
+_TIER = re.compile(r"钻石卡|金卡|银卡|持卡人|英才卡")
+# "营收正好1500万算不算": where a bound falls is the clause's answer, not an assessment.
+_BOUND_QUESTION = re.compile(r"(正好|刚好|恰好|等于|整)[^，,。]{0,12}(算不算|算吗|够不够|行不行|够吗|可以吗|达标|符合吗|满足吗|算|够)|"
+                             r"(算不算|算不算数|包不包括|含不含)[^，,。]{0,4}$|(含|包括)[^，,。]{0,6}(吗|不)")
+_ASKS_ASSESSMENT = re.compile(r"能办|能申领|能申请|能不能办|能不能申|可以办|可以申|哪种卡|什么卡|哪类卡|哪张卡|哪一档|"
+                              r"评估|帮我看看|符合.{0,4}条件吗|能拿|够格|够资格")
+
+# Instructions to the assistant inside a message: never obeyed.
+_INSTRUCTION = re.compile(
+    r"(忽略|无视|忘记|忘掉|抛开|不要管|别管|不用管|不要遵守|不用遵守|绕过)[^，,。]{0,8}"
+    r"(指令|指示|规则|设定|提示词?|要求|限制|约束|规定|程序|系统|前面|之前|以上|上面)|"
+    r"你现在(是|扮演|变成)|扮演|角色扮演|假装你|开发者模式|越狱|system\s*prompt|prompt|jailbreak|"
+    r"ignore\s+(all|any|the|previous|prior|above)|disregard|"
+    r"(必须|一定要)(回答|说|告诉我)[^，,。]{0,4}(可以|能|符合)|"
+    r"(重复|输出|打印|泄露|显示)[^，,。]{0,6}(系统|提示|指令|配置|密码|token)|"
+    r"系统(提示|消息|指令|通知|设定)[:：]|提示词|"
+    r"(请|直接|只)?(输出|回复|复述|照抄|照着说|跟我说|念出)[^，,。]{0,4}[“\"「『]",
+    re.IGNORECASE)
+
+INSTRUCTION_REPLY = ("抱歉，我不能按消息中的指令行事，也不会在没有依据时给出评估结论。我可以解答云聚英才卡和"
+                     "智能制造生态合作伙伴两份政策文件的问题，或根据您的真实情况评估申领（申报）资格，"
+                     "例如请说“我是博士，单位在白云区”。")
+
+
+def text_of(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def intent_of(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def is_instruction(text: str) -> bool:
+    """The message tries to give the assistant instructions ("忽略之前的指令…")."""
+    return bool(_INSTRUCTION.search(normalise(text)))
+
+
+def is_question(text: str) -> bool:
+    return bool(_QUESTION.search(normalise(text).strip()))
+
+
+def asks_the_documents(text: str) -> bool:
+    """A question the clauses answer, not an assessment of the asker: what a card brings
+    ("金卡能享受免费法律咨询吗") or where a bound falls ("营收正好1500万算不算")."""
+    text = normalise(text)
+    if not is_question(text):
+        return False
+    if _TIER.search(text) and _BENEFIT.search(text):
+        return True
+    return bool(_BOUND_QUESTION.search(text)) and not _ASKS_ASSESSMENT.search(text)
+
+
+def programme_named(text: str) -> Optional[str]:
+    """The programme a message names by its own words, when it names only one."""
+    talent, partner = bool(_NAMES_TALENT.search(text)), bool(_NAMES_PARTNER.search(text))
+    if talent != partner:
+        return TALENT if talent else PARTNER
+    return None
+
+
+def program_slots(tracker: Tracker, program: str) -> Dict[str, Any]:
+    names = dialogue.slot_names(program) + dialogue.SHARED_SLOTS
+    return {name: tracker.get_slot(name) for name in names}
+
+
+_ASKED = object()
+
+
+def read_message(program: str, tracker: Tracker, slots: dict, requested=_ASKED) -> facts.Reading:
+    """The latest message read for `program`, as an answer to the question the form asked
+    (`requested`: another slot name, or None to read it as a message nothing asked for)."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    intent = (message.get("intent") or {}).get("name")
+    if requested is _ASKED:
+        requested = tracker.get_slot("requested_slot")
+    entities = message.get("entities") or []
+    if program == TALENT:
+        return facts.read_talent(text, intent, requested, slots, entities)
+    return facts.read_partner(text, intent, requested, slots, entities,
+                              listed_conditions=dialogue.open_conditions(slots),
+                              listed_direct=dialogue.direct_ids())
+
+
+def belongs_to_other(program: str, tracker: Tracker, reading: facts.Reading) -> bool:
+    """True when the latest message, which states nothing for `program`, is about the other
+    programme: it names only that one, or states facts of it that cannot be this one's."""
+    if reading.understood:
+        return False
+    text = text_of(tracker)
+    other = OTHER_PROGRAM[program]
+    if programme_named(text) == other:
+        return True
+    if programme_named(text) == program:
+        return False
+    theirs = read_message(other, tracker, program_slots(tracker, other), requested=None)
+    strong = set(theirs.slots) - _WEAK[other]
+    if other == TALENT:
+        return bool(strong or theirs.clarify)
+    return bool(strong) and bool(_ORGANISATION.search(text))
+
+
+def assessment_for(tracker: Tracker, weak: tuple = ()) -> Optional[str]:
+    """The form whose programme the latest message states facts of (titles, employer, a
+    domain, figures...), or None. Facts named in `weak` do not count on their own."""
+    talent_reading = read_message(TALENT, tracker, program_slots(tracker, TALENT))
+    partner = read_message(PARTNER, tracker, program_slots(tracker, PARTNER))
+    talent_signals = set(talent_reading.slots) - {"talent_head_titles"}
+    if talent_reading.clarify or talent_reading.problems:  # "我是劳模": one more detail needed
+        talent_signals.add("talent_titles")
+    partner_signals = set(partner.slots) | ({"figures"} if partner.problems else set())
+    if talent_signals <= set(weak):
+        talent_signals = set()
+    if partner_signals <= set(weak):
+        partner_signals = set()
+    if talent_signals and len(talent_signals) >= len(partner_signals):
+        return FORMS[TALENT]
+    if partner_signals:
+        return FORMS[PARTNER]
+    return None
+
+
+def own_case(tracker: Tracker) -> Optional[str]:
+    """For a question like "我是博士，能办什么卡": the person describes their own case, so the
+    assessment answers it better than a clause. The form to start, or None."""
+    text = text_of(tracker)
+    if (tracker.active_loop or {}).get("name") or asks_the_documents(text) or is_instruction(text):
+        return None
+    if _HEAD_CARD_QUESTION.search(normalise(text)) and not _PROCEDURE.search(text) \
+            and programme_named(text) != PARTNER:
+        return FORMS[TALENT]
+    if not FIRST_PERSON.search(text):
+        return None
+    # Working in 白云区 or a yes/no condition alone do not make a question a case to assess:
+    # "我在白云区工作，英才卡怎么申请" wants the procedure; nor does a domain word said by a
+    # person rather than an organisation ("我在银行上班，英才卡怎么申请").
+    weak = ("employer_in_baiyun", "enterprise_head", "already_partner", "partner_conditions")
+    if not _WE_ORGANISATION.search(text):
+        weak += ("domain",)
+    return assessment_for(tracker, weak=weak)

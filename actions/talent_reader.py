@@ -1,0 +1,351 @@
+"""Reading the 云聚英才卡 facts and criteria one message states.
+
+Titles come from the phrase lists (actions/lexicon.py), each with its negation seen on both
+sides ("学校不是双一流的" denies the 双一流 a master's degree needs). A criterion of several
+parts (银卡 2: 海外学士 + 创办企业2至5年 + 核心技术且中试或产业化 + 主要创办人且第一大股东,
+the `parts` of knowledge/rules/talent-card.yml) holds only when every part is said; the parts
+said are kept and the others asked. Nothing here guesses: an ambiguous title or a figure that
+straddles a bound becomes a question back.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from rules.data import load_rules
+
+from actions import catalogue, lexicon
+from actions.figures import read_figures
+from actions.message import clause_bounds, negated, not_yet_held, yes_no
+from actions.numbers import find_quantities, normalise
+from actions.reading import Reading, find_words, mask, merge
+
+PROGRAM = "talent-card"
+# A manager of a 四上 or headquarters enterprise (talent.eligibility.gold.12) said in two parts.
+_KEY_ENTERPRISE = re.compile(r"四上企业|总部企业")
+_MANAGER = re.compile(r"高管|中层|中高层|高层管理|管理人员|管理层|副总|部门经理|部门负责人")
+# "什么称号都没有" / "没有任何人才称号": no title, said inside a longer message.
+_NO_TITLES = re.compile(r"(什么|啥|任何)(人才)?(称号|头衔|职称|荣誉|奖项|资格)?(都|也)(没有|没|不是)|"
+                        r"没有?(任何|什么)?(人才)?(称号|头衔|职称|荣誉|奖项)|(称号|头衔|职称)(都|也)?(没有|没)")
+PROJECT_LEAD_WORDS = ("项目带头人", "带头人")
+_BAIYUN = re.compile(r"白云(?!工匠|国际|机场|大道|时事)")
+_NOT_BAIYUN = re.compile(r"(不在|不是|不属于|并非|非)[^，,。；;]{0,3}白云")
+
+
+@lru_cache(maxsize=None)
+def _titles() -> dict:
+    """How titles are read beyond the criteria's phrases: the rule data's `titles` section
+    (questions back for unclear titles, the schools a master's degree needs, lookalikes)."""
+    return load_rules(PROGRAM)["titles"]
+
+
+@lru_cache(maxsize=None)
+def _lesser_titles() -> re.Pattern:
+    return re.compile(_titles()["lesser_pattern"])
+
+
+# Another person's title: "我老婆是博士", "我们老板是院士", "市劳模的儿子".
+_THIRD_PERSON_BEFORE = re.compile(
+    r"(老婆|老公|妻子|丈夫|爱人|太太|孩子|儿子|女儿|父亲|母亲|爸爸|妈妈|我爸|我妈|父母|同事|朋友|同学|领导|上司|"
+    r"导师|老板|老总|他|她|家人|亲戚|哥哥|姐姐|弟弟|妹妹|别人|对方)们?(也|都|就)?"
+    r"(是|有|拿过|拿了|获得|获评|评上|持有|为|当选|属于)[^我]*$")
+_THIRD_PERSON_AFTER = re.compile(r"^的(儿子|女儿|孩子|子女|家属|配偶|老婆|老公|爱人|妻子|丈夫|亲属|父亲|母亲|学生|助手|秘书|同事)")
+# "我们老板", "我的领导": a head word about someone else.
+_SOMEONE_ELSES = re.compile(r"(我们|我的|我们的|我家|他|她|他们|公司的|单位的)$")
+
+
+# --- criteria of several parts -------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def compound_criteria() -> Dict[str, Tuple[dict, ...]]:
+    """{criterion id: its parts} for the criteria of several parts in the rule data."""
+    found = {}
+    for tier in load_rules(PROGRAM)["tiers"]:
+        for criterion in tier["criteria"]:
+            if criterion.get("parts"):
+                found[criterion["id"]] = tuple(criterion["parts"])
+    return found
+
+
+def _named(text: str, words: Sequence[str]) -> Optional[bool]:
+    """True when a word is named and not denied, False when only denied, None when absent."""
+    hits = find_words(text, words)
+    if not hits:
+        return None
+    return any(not negated(text, s, e) for s, e, _ in hits)
+
+
+def _years_since(text: str, asked_how_long: bool = False) -> Optional[Tuple[float, float]]:
+    """How long ago the enterprise was founded, as a range of years, from "三年前", "成立3年",
+    "2022年创办", "去年" (and a bare "三年" when that is what was asked)."""
+    hit = re.search(r"([\d一二两三四五六七八九十]+)(多)?年(前|了|多)", text) or \
+        re.search(r"(?:成立|创办|创立|开办|注册|创业)(?:了|有|已经|已)*([\d一二两三四五六七八九十]+)(多)?年", text) or \
+        (re.search(r"(?<!\d)([\d一二两三四五六七八九十]{1,2})(多)?年(?!\d)", text) if asked_how_long else None)
+    if hit:
+        found = find_quantities(hit.group(1) + "个")
+        if found and found[0].exact:
+            years = found[0].low
+            return (years, years + 1) if hit.group(2) or (hit.lastindex >= 3 and hit.group(3) == "多") \
+                else (years, years)
+    hit = re.search(r"((?:19|20)\d\d)年", text)
+    if hit:
+        years = datetime.date.today().year - int(hit.group(1))
+        return (max(0, years - 1), years)
+    if "去年" in text:
+        return (0.0, 1.0)
+    if "前年" in text:
+        return (1.0, 2.0)
+    if re.search(r"今年|刚(刚)?(成立|创办|注册|开)", text):
+        return (0.0, 0.5)
+    return None
+
+
+def read_part(part: dict, text: str, said: Optional[dict] = None) -> Optional[bool]:
+    """Whether the message says the part holds (True), does not (False), or neither (None);
+    `said`: the other parts known so far."""
+    if any(not negated(text, s, e) for s, e, _ in find_words(text, part.get("denied_by", ()))):
+        return False
+    groups = [_named(text, words) for words in part.get("words", ())]
+    if groups and groups[0] is None and (said or {}).get(part.get("first_group_from")) is True:
+        groups[0] = True
+    if "years" in part:
+        if groups and groups[0] is None:
+            return None  # no founding named: the years are of something else
+        span = _years_since(text)
+        if span is None:
+            return None
+        low, high = part["years"]
+        inside = [low <= value <= high for value in span]
+        return inside[0] if inside[0] == inside[1] else None
+    if groups and groups[0] is False:
+        return False  # its own words denied: "没有核心技术", "不是创始人"
+    return True if groups and all(g is True for g in groups) else None
+
+
+def read_parts(text: str, mentioned: Sequence[str], known: dict, requested_part: Optional[str],
+               intent: Optional[str]) -> Dict[str, Dict[str, bool]]:
+    """The parts of compound criteria this message settles: {criterion: {part: bool}}.
+    A criterion is read when the message names one of its parts or the lexicon found it
+    (`mentioned`); a bare yes/no answers the part just asked (`requested_part`)."""
+    settled: Dict[str, Dict[str, bool]] = {}
+    for cid, parts in compound_criteria().items():
+        old = dict((known or {}).get(cid) or {})
+        new = dict(old)
+        for part in parts:
+            said = read_part(part, text, new)
+            if said is not None:
+                new[part["id"]] = said
+        asked = next((p for p in parts if p["id"] == requested_part), None)
+        if asked and requested_part not in new:
+            if "years" in asked:  # "三年", "快四年了": how long, the question asked
+                span = _years_since(text, asked_how_long=True)
+                if span is not None:
+                    inside = [asked["years"][0] <= value <= asked["years"][1] for value in span]
+                    if inside[0] == inside[1]:
+                        new[requested_part] = inside[0]
+            else:
+                answer = yes_no(text, intent)
+                if answer is not None:
+                    new[requested_part] = answer
+        # Opened by the lexicon, or by a part that opens it being said or merely named
+        # ("在白云区创办了公司": founding named, its years still to ask).
+        opened = cid in (known or {}) or cid in mentioned or any(
+            part.get("opens", True) and (part["id"] in new or _named(text, part["words"][0]) is True)
+            for part in parts if part.get("words"))
+        if opened and (new != old or cid not in (known or {})):
+            settled[cid] = new
+    return settled
+
+
+def compound_met(cid: str, parts_known: dict) -> Optional[bool]:
+    said = parts_known or {}
+    if any(v is False for v in said.values()):
+        return False
+    if all(said.get(p["id"]) is True for p in compound_criteria()[cid]):
+        return True
+    return None
+
+
+def next_part(criterion_parts: dict) -> Optional[Tuple[str, dict]]:
+    """(criterion id, part) of the first part still to ask, while no part is denied."""
+    for cid, said in (criterion_parts or {}).items():
+        if compound_met(cid, said) is None:
+            for part in compound_criteria()[cid]:
+                if part["id"] not in said:
+                    return cid, part
+    return None
+
+
+# --- the reader ----------------------------------------------------------------------------
+
+def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.Match], List[Tuple[int, int, str]]]:
+    not_qualifying = find_words(text, _titles()["not_titles"]) + [
+        (hit.start(), hit.end(), hit.group()) for hit in _lesser_titles().finditer(text)]
+    titles = lexicon.find("talent_title", text, masked=[(s, e) for s, e, _ in not_qualifying])
+    titles = [m for m in lexicon.with_entities(titles, entities, "talent_title", text)
+              if not any(s < m.end and m.start < e for s, e, _ in not_qualifying)
+              and not _someone_elses(text, m.start, m.end) and not not_yet_held(text, m.start, m.end)]
+    return titles, not_qualifying
+
+
+def _someone_elses(text: str, start: int, end: int) -> bool:
+    """A title said of another person ("我老婆是博士", "市劳模的儿子")."""
+    left, _right = clause_bounds(text, start, end)
+    return bool(_THIRD_PERSON_BEFORE.search(text[left:start]) or _THIRD_PERSON_AFTER.match(text[end:]))
+
+
+def _qualifying_masters(text: str) -> Optional[bool]:
+    """硕士 from a qualifying school: True when the school is named, False when denied."""
+    if "硕士" not in text and "研究生" not in text:
+        return None
+    return _named(text, _titles()["masters_schools"])
+
+
+def read_talent(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
+                entities: Sequence[dict] = ()) -> Reading:
+    """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's)."""
+    text = normalise(text)
+    reading = Reading()
+    titles, not_qualifying = _lexicon_titles(text, entities)
+    rest = mask(text, [(m.start, m.end) for m in titles])
+
+    head = _read_head(rest)
+    if head is not None:
+        reading.slots["enterprise_head"] = head
+    project_lead = any(w in rest for w in PROJECT_LEAD_WORDS)
+
+    compounds = compound_criteria()
+    affirmed = [m.value for m in titles if not m.negated and m.value not in compounds]
+    mentioned = [m.value for m in titles if not m.negated and m.value in compounds]
+    masters = _qualifying_masters(text)
+    if masters is False:
+        affirmed = [t for t in affirmed if t != "silver.masters"]
+    if not affirmed and requested == "talent_titles":
+        affirmed = _complete_clarification(text, intent, slots.get("pending_clarification"))
+    if masters and "silver.masters" not in affirmed:
+        affirmed.append("silver.masters")
+    if _KEY_ENTERPRISE.search(text) and _MANAGER.search(rest) and "gold.key_enterprise_manager" not in affirmed:
+        affirmed.append("gold.key_enterprise_manager")
+
+    asked_part = (next_part(slots.get("criterion_parts")) or (None, {}))[1].get("id") \
+        if requested == "criterion_parts" else None
+    # Other titles' words are not parts: "创新创业领军团队" founded nothing.
+    others = mask(text, [(m.start, m.end) for m in titles if m.value not in compounds])
+    parts = read_parts(others, mentioned, slots.get("criterion_parts"), asked_part, intent)
+    if parts:
+        merged = dict(slots.get("criterion_parts") or {})
+        merged.update(parts)
+        reading.slots["criterion_parts"] = merged
+        affirmed += [cid for cid, said in merged.items() if compound_met(cid, said)]
+
+    plain = [t for t in affirmed if not t.endswith("_head")]
+    head_only = [t for t in affirmed if t.endswith("_head")]
+    if head_only:
+        confirmed = [t for t in head_only if head or (t == "gold.contest_winner_head" and project_lead)]
+        plain += confirmed
+        pending = [t for t in head_only if t not in confirmed]
+        if pending:
+            reading.slots["talent_head_titles"] = merge(slots.get("talent_head_titles"), pending)
+    denied_all = not affirmed and (
+        (requested == "talent_titles" and yes_no(text, intent) is False)
+        or (requested in (None, "talent_titles") and _NO_TITLES.search(rest))
+        or (requested == "talent_titles" and masters is False))
+    if plain or head_only or denied_all or (requested == "talent_titles" and not_qualifying):
+        reading.slots["talent_titles"] = merge(slots.get("talent_titles"), plain)
+    elif requested in (None, "talent_titles") and slots.get("talent_titles") is None and masters is None:
+        _clarify_title(rest, slots, reading)
+    elif masters is False and requested in (None, "talent_titles") and slots.get("talent_titles") is None:
+        reading.slots["talent_titles"] = merge(slots.get("talent_titles"), [])
+
+    employer = _read_employer(rest, requested == "employer_in_baiyun")
+    if employer is not None:
+        reading.slots["employer_in_baiyun"] = employer
+
+    hightech = _named(text, catalogue.facts(PROGRAM)["hightech_revenue_wan"].qualifier)
+    if hightech is False:
+        reading.slots["hightech_revenue_wan"] = 0  # "不是高新技术企业": its revenue does not count
+    figures = [f for f in catalogue.figures(PROGRAM)
+               if f.name != "hightech_revenue_wan" or hightech or requested == f.name]
+    read_figures(rest, figures, requested, reading)
+    if requested in ("employer_in_baiyun", "enterprise_head") and requested not in reading.slots:
+        answer = yes_no(text, intent)
+        if answer is not None:
+            reading.slots[requested] = answer
+    if requested == "hightech_revenue_wan" and yes_no(text, intent) is False:
+        reading.slots.setdefault("hightech_revenue_wan", 0)  # "不是" to "如是高新技术企业…"
+    return reading
+
+
+def _clarify_title(text: str, slots: dict, reading: Reading) -> None:
+    """An unclear title ("我是劳模"): its detail in the same message, or a question back."""
+    for clarification in _titles()["clarifications"]:
+        word, noun, question = clarification["word"], clarification["noun"], clarification["ask"]
+        if word in text:
+            hits = [m.start() for m in re.finditer(re.escape(word), text)]
+            if all(negated(text, s, s + len(word)) for s in hits):
+                continue  # "我不是劳模": nothing to clarify
+            completed = _complete_in_message(text, word, noun)
+            if completed:
+                reading.slots["talent_titles"] = merge(slots.get("talent_titles"), completed)
+                return
+            reading.clarify.append(question)
+            reading.pending = noun
+            return
+
+
+def _complete_clarification(text: str, intent: Optional[str], pending: Optional[str]) -> List[str]:
+    """Titles from a short answer to a clarifying question: "省级" after "哪一级的劳动模范"."""
+    if not pending:
+        return []
+    yes_means = {c["noun"]: c["yes_means"] for c in _titles()["clarifications"] if c.get("yes_means")}
+    if yes_no(text, intent) is True and pending in yes_means:
+        return [yes_means[pending]]
+    answer = re.sub(r"[的是我了呢啊吧，,。！!\s]", "", text)
+    for candidate in (answer + pending, answer.rstrip("类") + pending):
+        found = [m.value for m in lexicon.find("talent_title", candidate) if not m.negated]
+        if found:
+            return found
+    return []
+
+
+def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
+    """Titles from an unclear title and its detail said apart in one message ("我是劳模，市级的")."""
+    for clause in re.split(r"[，,。；;！!？?\s]+", text):
+        short = re.sub(r"[的是我了呢啊吧]", "", clause)
+        # Only a short detail ("市级的", "省级", "A类"), never a place: "在白云区" is not 区劳模.
+        if short and word not in clause and len(short) <= 4 and "白云" not in short:
+            found = _complete_clarification(clause, None, noun)
+            if found:
+                return found
+    return []
+
+
+def _read_head(text: str) -> Optional[bool]:
+    fact = catalogue.facts(PROGRAM)["enterprise_head"]
+    deputies = find_words(text, fact.lesser_words)
+    text = mask(text, [(s, e) for s, e, _ in deputies])
+    for start, end, _word in find_words(text, fact.words):
+        left, _right = clause_bounds(text, start, end)
+        if _SOMEONE_ELSES.search(text[max(0, start - 4):start]) \
+                and not re.search(r"我(就|也)?是|本人(就|也)?是|我作为|我担任|身为", text[left:start]):
+            continue  # "我们老板": the speaker's boss, not the speaker ("我是公司的老板" is)
+        return not negated(text, start, end)
+    if deputies or any(word in text for word in fact.not_words):
+        return False
+    return None
+
+
+def _read_employer(text: str, asked: bool = False) -> Optional[bool]:
+    """Whether the employer is in 白云区; where the question was just asked, naming 白云区 is
+    enough ("在白云区"), otherwise a workplace word must go with it."""
+    fact = catalogue.facts(PROGRAM)["employer_in_baiyun"]
+    if _NOT_BAIYUN.search(text):
+        return False
+    has_workplace = any(word in text for word in fact.words)
+    if _BAIYUN.search(text) and (has_workplace or asked):
+        return True
+    if has_workplace and any(place in text for place in fact.elsewhere):
+        return False
+    return None
