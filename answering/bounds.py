@@ -97,25 +97,30 @@ def _talent(answer: Answer, amount: Amount, question: Question) -> str | None:
     conditions = _talent_conditions(amount.fact)
     names = {tier["id"]: tier["name"] for tier in load_rules("talent-card")["tiers"]}
     asked = {names[t] for t in question.tiers}
-    best = next(((name, c) for name, c in conditions if decides(c, amount) is not False), None)
-    shown = [(name, c) for name, c in conditions if name in asked]
-    if best and best[0] not in asked:
-        shown.append(best)
-    if not shown:  # no tier named and none met: the lowest bound says how far it is
+    verdicts = [(name, c, decides(c, amount)) for name, c in conditions]
+    sure = next(((name, c) for name, c, met in verdicts if met), None)
+    # the tiers asked, the highest the figure surely reaches, and any above it it may reach
+    shown = [(name, c) for name, c, met in verdicts
+             if name in asked or (name, c) == sure or (met is None and (sure is None or
+                                                       TIER_ORDER.index(name) < TIER_ORDER.index(sure[0])))]
+    if not shown:  # none reached: the lowest bound says how far it is
         shown = conditions[-1:]
+    best = sure
     for name, condition in shown:
         _verdict(answer, amount, name, condition)
     if best is None:
         answer.say("按这一数额，三类卡中这一项条件都不满足；可看是否符合其他申领条件。")
     if any(c.get("requires") == "enterprise_head" for _, c in shown):
         answer.say("这几项条件只适用于企业主要负责人。")
-    return best[0] if best and decides(best[1], amount) else None
+    return best[0] if best else None
 
 
 def _partner(answer: Answer, amount: Amount, question: Question) -> list[bool | None]:
     """Says the verdicts for one figure; returns them (met, not met, undecided)."""
     conditions = _partner_conditions(amount.fact, question.domains)
     if not conditions:
+        for domain in _without(amount.fact, question.domains):
+            answer.say(f"{domain}领域的遴选条件没有{_fact_label(amount)}这一项要求。")
         return []
     grouped: dict[str, list[str]] = {}
     by_text = {}
@@ -124,6 +129,8 @@ def _partner(answer: Answer, amount: Amount, question: Question) -> list[bool | 
         by_text[condition["text"]] = condition
     verdicts = [_verdict(answer, amount, "、".join(places), by_text[text])
                 for text, places in grouped.items()]
+    for domain in _without(amount.fact, question.domains):
+        answer.say(f"{domain}领域的遴选条件没有{_fact_label(amount)}这一项要求。")
     if not question.domains and len(load_rules("partner")["domains"]) > len(conditions):
         answer.say("其他领域的遴选条件没有这一项要求。")
     return verdicts

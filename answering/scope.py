@@ -50,6 +50,8 @@ def located(question: Question) -> Answer | None:
         return None
     place = question.located[0]
     table = vocabulary()["places"]
+    if question.document == "talent" and not _employer_at(question, place):
+        return None  # 在黄埔区投资了50亿: where money went, not where the employer is
     answer = Answer()
     if question.document == "partner" or question.domains:
         answer.quote(REGISTERED_IN_GUANGDONG)
@@ -76,6 +78,16 @@ def located(question: Question) -> Answer | None:
                        "单位，符合这一条。")
         return answer
     return None
+
+
+EMPLOYER_WORDS = ("注册", "纳税", "交税", "单位", "公司", "企业", "上班", "工作", "就职", "任职")
+
+
+def _employer_at(question: Question, place: str) -> bool:
+    text = question.normalized
+    at = text.find(place)
+    around = text[max(0, at - 6):at] + text[at + len(place):at + len(place) + 8]
+    return any(word in around for word in EMPLOYER_WORDS)
 
 
 def _own_place_located(question: Question) -> bool:

@@ -90,7 +90,7 @@ def _named(text: str, table: dict) -> list:
 # A figure: an optional sign, digits or Chinese numerals, a magnitude, a unit.
 NUMBER = re.compile(
     r"(?P<sign>负|-|−|﹣)?\s*(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零一二三四五六七八九]+)?)"
-    r"\s*(?:个(?=千万|百万|万|亿))?(?P<magnitude>千万|百万|万|亿)?\s*(?P<unit>元|块|项|个|人|款|家|名|件|%|％)?")
+    r"(?P<about>来|多|余)?\s*(?:个(?=千万|百万|万|亿))?(?P<magnitude>千万|百万|万|亿)?\s*(?P<unit>元|块|项|个|人|款|家|名|件|%|％)?")
 SENTENCE_END = re.compile(r"[。？?！!；;]")
 CLAUSE_END = re.compile(r"[，,、。？?！!；;]")
 # The units each count fact may be said in (the rule files give the unit a bound is written in).
@@ -199,7 +199,9 @@ def _amount(match: re.Match, text: str, programme: str, fact: str) -> Amount | N
             value *= 10000  # 1万人
     window = text[max(0, match.start() - 6):match.start()]
     after = text[match.end():match.end() + 4]
-    if AT_LEAST_AFTER.search(after):
+    if match.group("about"):
+        relation = "~" if match.group("about") == "来" else ">"  # 300来万, 20多人
+    elif AT_LEAST_AFTER.search(after):
         relation = ">="
     elif MORE_BEFORE.search(window) or MORE_AFTER.search(after):
         relation = ">"
@@ -268,13 +270,18 @@ def _places(text: str) -> tuple[dict, list[str], list[str]]:
     table = vocabulary()["places"]
     kinds = {kind: [word for _, word in _found(text, table[kind])] for kind in PLACE_KINDS}
     located, elsewhere = [], []
-    for kind in PLACE_KINDS:
-        for position, word in _found(text, table[kind]):
-            if word == "广州":
-                continue
-            around = text[max(0, position - 6):position] + text[position + len(word):position + len(word) + 8]
-            at = text[max(0, position - 1):position] == "在"   # 在湖南, 都在广西: where it is
-            (located if at or any(w in around for w in table["location_words"]) else elsewhere).append(word)
+    every = sorted(p for kind in PLACE_KINDS for p in _found(text, table[kind]))
+    previous = None   # (end, role) of the place before: 湖南和广西 share one role
+    for position, word in every:
+        if word == "广州":
+            continue
+        around = text[max(0, position - 6):position] + text[position + len(word):position + len(word) + 8]
+        at = text[max(0, position - 1):position] == "在"   # 在湖南, 都在广西: where it is
+        role = located if at or any(w in around for w in table["location_words"]) else elsewhere
+        if previous and re.fullmatch(r"[省市区县]?(和|、|及|或|跟|与)", text[previous[0]:position]):
+            role = previous[1]
+        role.append(word)
+        previous = (position + len(word), role)
     return kinds, located, elsewhere
 
 
