@@ -233,7 +233,8 @@ def conditions_question(slots: dict) -> str:
 def direct_question() -> str:
     texts = {c["id"]: c["text"] for c in rule_criteria(PARTNER)}
     lines = [f"{i}. {texts[cid]}" for i, cid in enumerate(direct_ids(), 1)]
-    return ("按目前的情况，贵单位暂不满足遴选加入的条件。不过，已取得以下资质之一的单位可直接认定，"
+    # a question, not a decision: it says what direct recognition takes, never that it applies
+    return ("按目前的情况，贵单位暂不满足遴选加入的条件。另一种方式是直接认定，须已取得以下资质之一，"
             "请问贵单位有吗？（请回答序号，例如“第1项”；都没有请回答“没有”）\n" + "\n".join(lines))
 
 

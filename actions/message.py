@@ -15,7 +15,7 @@ from typing import Optional
 CLAUSE_BREAK = r"[，,。；;！!？?\n、]"
 # What may stand between a negation and the phrase it denies: "不是双一流", "没有任何人才称号",
 # "还没评上正高" (a verb of getting), "不在白云区".
-_BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评上|评|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的)*"
+_BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评上|评|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的|出国|出境|去国外|去)*"
 # "不过", "不仅", "不少", "不错" are not denials.
 _NEGATION = r"(?:并不是|并非|不属于|算不上|谈不上|不是|没有|没|未|无|非|不(?![过仅但少错光]))"
 _NEG_BEFORE = re.compile(_NEGATION + _BEFORE_GAP + r"$")
@@ -49,14 +49,16 @@ def negated(text: str, start: int, end: int) -> bool:
 
 
 _TAKEN_BACK = re.compile(r"^[，,]\s*(?:但是?|不过|可是|只是)[^，,。；;]{0,4}(?:还|尚)?(?:没有|没|未)"
-                         r"(?:毕业|拿到|获得|评上|通过|授予|下来|取得|批下来)[的了呢啊]*(?:[，,。；;！!]|$)")
+                         r"(?:毕业|拿到|获得|评上|通过|授予|下来|取得|批下来|获奖|得奖)(?:奖|奖项|名次|证书|学位)?"
+                         r"[的了呢啊]*(?:[，,。；;！!]|$)")
 
 
 _ANSWERED_NO = re.compile(r"^\s*(?:不是|没有|不|并不是|否|都不是)[的啊呢哦]?\s*(?:" + CLAUSE_BREAK + "|$)")
 
 
 # Applying for something, or about to, is not holding it: "正在申请正高职称", "申报过机器人骨干企业".
-_NOT_YET_BEFORE = re.compile(r"(申报过|申请过|正在申请|正在申报|在申请|在申报|准备申请|准备申报|打算申请|打算申报|想申请|"
+# Taking part in a contest is not winning it: "参加过省级技能大赛".
+_NOT_YET_BEFORE = re.compile(r"(参加过|参加了|参赛过|参与过|申报过|申请过|正在申请|正在申报|在申请|在申报|准备申请|准备申报|打算申请|打算申报|想申请|"
                              r"想评|正在评|参评|在评|争取|希望|计划|将要|即将|快要|还差)[^，,。；;]{0,6}$")
 
 
