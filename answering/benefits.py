@@ -74,14 +74,10 @@ def section_clauses(number: int) -> list[dict]:
 def _asks_more(question: Question) -> bool:
     """Whether the question asks more than whether the card has the benefit (租金, 打官司…)."""
     rest = question.normalized
-    words = [w for table in ("tiers", "benefits") for ws in question_words(table) for w in ws]
+    words = [w for table in ("tiers", "benefits") for ws in vocabulary()[table].values() for w in ws]
     for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(PLAIN.sub("", rest)) >= 3
-
-
-def question_words(table: str) -> list[list[str]]:
-    return list(vocabulary()[table].values())
 
 
 def details(answer: Answer, question: Question, number: int) -> None:

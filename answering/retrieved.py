@@ -6,12 +6,11 @@ When the clause found is one of a tier's criteria, the tier it belongs to is sai
 """
 from __future__ import annotations
 
-from answering.answer import BOTH_DOCUMENTS, ANSWERED, NOT_COVERED, Answer, citation
-from retrieval.question import Question
-from retrieval.answer import compose
-from retrieval.answer import topic_of
-from retrieval.searcher import get_searcher
+from answering.answer import ANSWERED, BOTH_DOCUMENTS, NOT_COVERED, Answer, citation
 from answering.scope import tier_of
+from retrieval.answer import compose, topic_of
+from retrieval.question import Question
+from retrieval.searcher import get_searcher
 
 
 def answer(question: Question) -> dict:

@@ -156,7 +156,7 @@ def _amounts(text: str, programme_hint: str | None) -> list[Amount]:
             continue
         _, word, meanings = before[-1] if before else after[0]
         for programme, fact in meanings:  # 营收 is a figure of either programme
-            amount = _amount(match, text, programme, fact)
+            amount = _amount(match, value, text, programme, fact)
             if amount is not None:
                 amounts.append(amount)
     return amounts
@@ -167,9 +167,9 @@ def _fact_unit(programme: str, fact: str) -> str:
     return spec.get("unit", "")
 
 
-def _amount(match: re.Match, text: str, programme: str, fact: str) -> Amount | None:
-    """The figure in the fact's unit, or None when it cannot be a figure of this fact."""
-    value = _value(match)
+def _amount(match: re.Match, value: float, text: str, programme: str, fact: str) -> Amount | None:
+    """The figure (`value`, as read from `match`) in the fact's unit, or None when it cannot be
+    a figure of this fact."""
     unit, magnitude = match.group("unit") or "", match.group("magnitude")
     if fact == "qualified_staff_count" and unit in ("%", "％"):
         fact = "qualified_staff_ratio"  # 本科以上的占50%: the share itself
