@@ -11,7 +11,7 @@ from __future__ import annotations
 from answering.answer import Answer, source
 from retrieval.question import Amount, Question
 from rules.conditions import amount as in_words, requirement, satisfies
-from rules.data import load_rules
+from rules.data import load_rules, numeric_conditions
 
 INCLUSION = {">=": "（“以上”“不少于”“（含）”都包括本数）", ">": "（“超过”“超”不包括本数本身）",
              "between": ""}
@@ -19,23 +19,15 @@ INCLUSION = {">=": "（“以上”“不少于”“（含）”都包括本数
 
 def _talent_conditions(fact: str) -> list[tuple[str, dict]]:
     """(tier name, condition) for this fact, highest tier first."""
-    return [(tier["name"], condition) for tier in load_rules("talent-card")["tiers"]
-            for condition in tier.get("conditions", []) if condition["fact"] == fact]
+    return [(tier, condition) for tier, _, condition in numeric_conditions("talent-card")
+            if condition["fact"] == fact]
 
 
 def _partner_conditions(fact: str, domains: tuple[str, ...]) -> list[tuple[str, dict]]:
-    found = []
-    for domain in load_rules("partner")["domains"]:
-        if domains and domain["name"] not in domains:
-            continue
-        for condition in domain.get("conditions", []):
-            if condition["fact"] == fact:
-                found.append((f"{domain['name']}领域", condition))
-        for alternative in domain.get("alternatives", []):  # 智能制造人才: by kind of unit
-            for condition in alternative.get("conditions", []):
-                if condition["fact"] == fact:
-                    found.append((f"{domain['name']}领域（{alternative['unit_type']}）", condition))
-    return found
+    """(domain and kind of unit, condition) for this fact, in the domains asked about (all if none)."""
+    return [(f"{domain}领域（{unit_type}）" if unit_type else f"{domain}领域", condition)
+            for domain, unit_type, condition in numeric_conditions("partner")
+            if condition["fact"] == fact and (not domains or domain in domains)]
 
 
 def _label(programme: str, fact: str) -> str:
