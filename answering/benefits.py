@@ -178,6 +178,31 @@ def compare_tiers(question: Question) -> Answer | None:
     return answer
 
 
+def compare_tiers_on_benefit(question: Question) -> Answer | None:
+    """银卡和钻石卡在看病上有区别吗 → both hold (六); 金卡和钻石卡体检有什么不同 → only 钻石卡 (十一)."""
+    named = list(dict.fromkeys(question.tiers))
+    if len(named) < 2 or not question.benefits or not question.asks_any("difference"):
+        return None
+    answer = Answer()
+    for number in question.benefits:
+        item = benefit(number)
+        holding = [t for t in named if number <= tiers()[t]["benefits_up_to"]]
+        lacking = [t for t in named if t not in holding]
+        names = lambda ids: "、".join(tiers()[t]["name"] for t in ids)  # noqa: E731
+        if not lacking:
+            answer.say(f"在{label(number)}上没有区别：{names(holding)}持卡人都可享受"
+                       f"{quote(item['clause_id'])}。", intro_id(), item["clause_id"])
+        elif holding:
+            answer.say(f"在{label(number)}上有区别：{names(holding)}持卡人可享受"
+                       f"{quote(item['clause_id'])}；{names(lacking)}持卡人不能享受这一项。",
+                       intro_id(), item["clause_id"])
+        else:
+            answer.say(f"{names(lacking)}持卡人都不能享受{label(number)}，它是"
+                       f"{'、'.join(holders_of(number))}持卡人的待遇。", intro_id(), item["clause_id"])
+    answer.quote(intro_id())
+    return answer
+
+
 def tier_benefit_list(question: Question) -> Answer | None:
     """银卡有哪些待遇 → (一)–(七), each named and cited."""
     if len(set(question.tiers)) != 1 or question.benefits:
