@@ -309,3 +309,26 @@ def test_two_tiers_compared_on_one_benefit_follow_the_documents_ranges(pair, num
         assert f"有区别：{holding[0]}持卡人可享受" in answer, answer
     else:
         assert "都不能享受" in answer, answer
+
+
+PARTNER_TEXT = strip_markers(next(s for s in SOURCES if s.doc_id == "partner").path.read_text(
+    encoding="utf-8"))
+
+
+def table_rows_in_source(number: str) -> tuple[str, list[str]]:
+    """The name and the rows of one 要素条件 table: the tab-indented lines under 表1.N that are
+    neither a row number nor the column headings."""
+    block = re.split(r"\n表1\.\d", PARTNER_TEXT.split(f"\n表{number} ", 1)[1], maxsplit=1)[0]
+    name = block.splitlines()[0].split("智能制造试点示范")[0].split("试点示范")[0]
+    rows = [line.strip() for line in block.splitlines()[1:] if line.startswith("\t")
+            and not re.fullmatch(r"\d+|序号|要素条件|类别", line.strip())]
+    return name, rows
+
+
+@pytest.mark.parametrize("number", ["1.1", "1.2", "1.3", "1.4"])
+def test_a_pilot_table_asked_as_a_whole_is_quoted_row_by_row(number):
+    name, rows = table_rows_in_source(number)
+    reply = ask(f"{name}试点示范项目的要素条件有哪些")
+    assert_grounded(reply)
+    cited = [squash(c["text"]) for c in reply["citations"]]
+    assert rows and all(squash(row) in cited for row in rows), (rows, cited)
