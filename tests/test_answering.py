@@ -332,3 +332,14 @@ def test_a_pilot_table_asked_as_a_whole_is_quoted_row_by_row(number):
     assert_grounded(reply)
     cited = [squash(c["text"]) for c in reply["citations"]]
     assert rows and all(squash(row) in cited for row in rows), (rows, cited)
+
+
+@pytest.mark.parametrize("question, levels, noun", [
+    ("国家级、省级、市级孵化平台负责人分别能办什么卡", ["国家级", "省级", "市级"], "孵化平台主要负责人"),
+    ("技能大赛优秀奖，省级和市级的办卡有区别吗", ["省级", "市级"], "技能大赛优秀奖以上获奖者"),
+])
+def test_levels_sharing_one_noun_are_each_placed_under_their_own_card(question, levels, noun):
+    reply = ask(question)
+    assert_grounded(reply)
+    placed = re.findall(r"「[^」]+」属于(钻石卡|金卡|银卡)的申领条件", reply["answer"])
+    assert placed == [tier_whose_list_holds(level + noun) for level in levels], reply["answer"]
