@@ -9,7 +9,7 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi import FastAPI, Header, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -20,16 +20,18 @@ from starlette.routing import Match
 from gateway import knowledge_service as knowledge
 from gateway.conversation_db import ConversationDB
 from gateway.feedback import FeedbackStore, feedback_router
-from gateway.limits import BodySizeLimit, RateLimiter
+from gateway.limits import BodySizeLimit, RateLimiter, client_address, proxy_networks
 from gateway.privacy import install_log_masking
 from gateway.retention import retention_job
 from gateway.models import (
     AskRequest, AskResponse, BotMessage, ChatRequest, Criterion, Decision, ErrorBody,
     EvaluateRequest, Health, HistoryItem, ProgramFacts, MAX_MESSAGE_CHARS, NOT_BLANK, SENDER_PATTERN,
-    SearchResponse,
+    SearchResponse, SessionRequest, SessionResponse,
 )
 from gateway.rasa_client import RasaClient, RasaUnavailable
+from gateway.sessions import HEADER, SessionError, Sessions
 from gateway.settings import Settings
+from gateway.shared_state import SharedStateUnavailable, shared_state
 from gateway.staff import StaffAuth, staff_router
 from gateway.wechat import WeChatEndpoint, WeChatRequestError, wechat_router
 
@@ -45,8 +47,17 @@ ERRORS = {
     404: {"model": ErrorBody, "description": "not found (an unknown programme)"},
     413: {"model": ErrorBody, "description": "request too large"},
     422: {"model": ErrorBody, "description": "invalid request"},
-    429: {"model": ErrorBody, "description": "too many requests from this sender"},
+    429: {"model": ErrorBody, "description": "too many requests from this session or client"},
+    503: {"model": ErrorBody, "description": "the shared limits (Redis) are not available"},
 }
+SESSION_ERRORS = {
+    401: {"model": ErrorBody, "description": "no session token (X-Session-Token)"},
+    403: {"model": ErrorBody, "description": "the token is not this conversation's, or the "
+                                             "conversation is a WeChat one"},
+}
+# FastAPI's words when the body cannot be read at all (e.g. a number of thousands of digits).
+UNREADABLE_BODY = "There was an error parsing the body"
+
 RASA_ERRORS = {503: {"model": ErrorBody, "description": "the bot is not available"},
                504: {"model": ErrorBody, "description": "the bot did not answer in time"}}
 
@@ -87,13 +98,20 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     return sorted(methods)
 
 
+SESSION_HEADER = Header(None, alias=HEADER, max_length=200,
+                        description="the token POST /api/session gave for this conversation")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     rasa = RasaClient(settings)
-    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    state = shared_state(settings.redis_url)
+    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, state)
+    sessions = Sessions(settings.session_key())
+    proxies = proxy_networks(settings.trusted_proxies)
     conversations = ConversationDB()
     feedback = FeedbackStore(conversations)
-    wechat = WeChatEndpoint(settings, rasa, limiter, feedback)
+    wechat = WeChatEndpoint(settings, rasa, limiter, feedback, state)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -127,6 +145,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 404 and detail == "Not Found":
             detail = "没有这个地址 (not found)"
+        elif exc.status_code == 400 and detail == UNREADABLE_BODY:
+            detail = "请求体无法解析（数字过长或格式错误） (the body cannot be parsed)"
         elif exc.status_code == 405:
             detail = "不支持该请求方法 (method not allowed)"
             headers = {"Allow": ", ".join(_allowed_methods(app, request))}
@@ -136,6 +156,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def on_wechat_error(request: Request, exc: WeChatRequestError):
         log.warning("WeChat request refused (%s): %s", exc.status, exc.detail)
         return _error(exc.status, exc.detail)
+
+    @app.exception_handler(SessionError)
+    async def on_session_error(request: Request, exc: SessionError):
+        return _error(exc.status, exc.detail)
+
+    @app.exception_handler(SharedStateUnavailable)
+    async def on_shared_state_down(request: Request, exc: SharedStateUnavailable):
+        log.error("shared state unavailable on %s: %s", request.url.path, exc)
+        return _error(503, "服务暂时不可用（限流存储无法访问），请稍后再试 (shared state unavailable)")
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception):
@@ -156,8 +185,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(429, "请求过于频繁，请稍后再试 (rate limit exceeded)",
                                 headers={"Retry-After": str(limiter.retry_after())})
 
+    def address_key(request: Request) -> str:
+        peer = request.client.host if request.client else "unknown"
+        return f"ip:{client_address(peer, request.headers.get('x-forwarded-for'), proxies)}"
+
     def client_key(request: Request) -> str:
-        return f"ip:{request.client.host if request.client else 'unknown'}"
+        """The session when the request carries a valid token, else the client's address."""
+        sender = sessions.sender_of(request.headers.get(HEADER))
+        return f"session:{sender}" if sender else address_key(request)
 
     # -- pages ---------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
@@ -251,14 +286,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except RulesInputError as exc:
             raise HTTPException(400, f"输入有误：{exc}") from exc
 
-    # -- chat (relay to Rasa) --------------------------------------------------------------
+    # -- sessions and chat (relay to Rasa) ---------------------------------------------------
+    @app.post("/api/session", tags=["chat"], response_model=SessionResponse, responses=ERRORS,
+              summary="start a conversation: its sender id and the token that opens it "
+                      "(send it as X-Session-Token)")
+    async def api_session(request: Request, body: SessionRequest | None = None):
+        limit(f"new-session:{address_key(request)}")
+        return sessions.issue(body.kind if body else "widget")
+
     @app.post("/api/chat", tags=["chat"], response_model=list[BotMessage],
               response_model_exclude_none=True,  # as Rasa sends them: no null fields
-              responses={**ERRORS, **RASA_ERRORS},
+              responses={**ERRORS, **SESSION_ERRORS, **RASA_ERRORS},
               summary="send one message of a conversation; the bot's replies, relayed from "
                       "Rasa (citations as `custom` payloads)")
-    async def api_chat(body: ChatRequest):
-        limit(f"chat:{body.sender}")
+    async def api_chat(body: ChatRequest, session_token: str | None = SESSION_HEADER):
+        sessions.check(body.sender, session_token)
+        limit(f"session:{body.sender}")
         try:
             return await rasa.send(body.sender, body.message.strip())
         except RasaUnavailable as exc:
@@ -269,11 +312,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/chat/{sender}/history", tags=["chat"], response_model=list[HistoryItem],
              response_model_exclude_none=True,
-             responses={**ERRORS, **RASA_ERRORS},
+             responses={**ERRORS, **SESSION_ERRORS, **RASA_ERRORS},
              summary="the conversation so far (from Rasa's tracker store), for the widget "
                      "after a page reload")
-    async def api_history(sender: str = PathParam(pattern=SENDER_PATTERN)):
-        limit(f"chat:{sender}")
+    async def api_history(sender: str = PathParam(pattern=SENDER_PATTERN),
+                          session_token: str | None = SESSION_HEADER):
+        sessions.check(sender, session_token)
+        limit(f"session:{sender}")
         try:
             return await rasa.history(sender)
         except RasaUnavailable as exc:
@@ -281,7 +326,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
 
     app.include_router(wechat_router(wechat))
-    app.include_router(feedback_router(feedback, limiter))
+    app.include_router(feedback_router(feedback, limiter, sessions))
     app.include_router(staff_router(StaffAuth(settings.staff_token), conversations))
     return app
 
