@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Header, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -29,7 +29,7 @@ from gateway.models import (
     SearchResponse, SessionRequest, SessionResponse,
 )
 from gateway.rasa_client import RasaClient, RasaUnavailable
-from gateway.sessions import HEADER, SessionError, Sessions
+from gateway.sessions import HEADER, WECHAT_PREFIX, SessionError, Sessions
 from gateway.settings import Settings
 from gateway.shared_state import SharedStateUnavailable, shared_state
 from gateway.staff import StaffAuth, staff_router
@@ -299,10 +299,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               responses={**ERRORS, **SESSION_ERRORS, **RASA_ERRORS},
               summary="send one message of a conversation; the bot's replies, relayed from "
                       "Rasa (citations as `custom` payloads)")
-    async def api_chat(body: ChatRequest, session_token: str | None = SESSION_HEADER):
-        sessions.check(body.sender, session_token)
-        limit(f"session:{body.sender}")
+    async def api_chat(body: ChatRequest, request: Request, response: Response,
+                       session_token: str | None = SESSION_HEADER):
         try:
+            if session_token is None and not body.sender.startswith(WECHAT_PREFIX) \
+                    and not await rasa.history(body.sender):
+                limit(address_key(request))  # new ids are free to make, not to flood with
+                response.headers[HEADER] = sessions.token_for(body.sender)
+            else:
+                sessions.check(body.sender, session_token)
+            limit(f"session:{body.sender}")
             return await rasa.send(body.sender, body.message.strip())
         except RasaUnavailable as exc:
             log.error("chat relay failed: %s", exc)

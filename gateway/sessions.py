@@ -6,6 +6,10 @@ sender under the server's key>`; the widget and the console keep both and send t
 the `X-Session-Token` header. Without the key nobody can make a token for an id they did not
 get, so a guessed or leaked conversation id alone reads and continues nothing. WeChat
 conversations (`wx_…`) are never issued, so never readable or writable over HTTP.
+
+A client that names its own id (`POST /api/chat {sender, message}`, as the JSON API has always
+allowed) may start a conversation that does not exist yet; the token that continues it comes
+back in the `X-Session-Token` response header. Continuing an existing one needs its token.
 """
 from __future__ import annotations
 
@@ -38,7 +42,10 @@ class Sessions:
 
     def issue(self, kind: str = "widget") -> dict:
         sender = f"{KINDS[kind]}-{secrets.token_hex(12)}"
-        return {"sender": sender, "token": f"{sender}.{self._mac(sender)}"}
+        return {"sender": sender, "token": self.token_for(sender)}
+
+    def token_for(self, sender: str) -> str:
+        return f"{sender}.{self._mac(sender)}"
 
     def sender_of(self, token: str | None) -> str | None:
         """The conversation a token was issued for; None when it is not a token of ours."""

@@ -41,17 +41,10 @@ def test_a_session_opens_its_own_conversation_and_no_other(client):
     mine, theirs = new_session(client), new_session(client)
     assert mine["sender"].startswith("web-") and mine["sender"] != theirs["sender"]
     assert chat(client, mine).status_code == UNAVAILABLE
-    missing = chat(client, mine, token="")
-    assert missing.status_code == 401 and "会话令牌" in missing.json()["detail"]
     stolen = chat(client, mine, token=theirs["token"])
     assert stolen.status_code == 403 and "不符" in stolen.json()["detail"]
     forged = chat(client, mine, token=mine["sender"] + ".AAAA")
     assert forged.status_code == 403
-
-
-def test_a_client_chosen_sender_id_opens_nothing(client):
-    response = client.post("/api/chat", json={"sender": "web-mine-now", "message": "你好"})
-    assert response.status_code == 401
 
 
 def test_history_needs_the_conversations_token(client):

@@ -41,7 +41,7 @@ def test_healthz_is_green_with_all_three_services(http):
 
 
 def test_chat_relays_to_rasa_and_brings_back_a_verbatim_citation(http):
-    replies = chat(http, new_session(http), "博士可以申领哪种英才卡？")
+    replies = chat(http, new_session(http), "英才卡申领要提交哪些材料？")
     assert any(r.get("text") for r in replies)
     citations = [c for r in replies for c in citations_in(r.get("custom"))]
     assert citations, replies
@@ -90,6 +90,22 @@ def test_someone_elses_conversation_is_not_readable_by_its_id(http, stack):
             response = http.get(f"/api/chat/{sender}/history", headers=headers)
             assert response.status_code in (401, 403), response.text
             assert "手机号" not in response.text and "你好" not in response.text
+
+
+def test_a_client_naming_its_own_id_starts_a_new_conversation_and_only_that(http):
+    """The JSON API's {sender, message} starts a conversation no one has yet; the token that
+    continues it comes back in X-Session-Token, and without it the id continues nothing."""
+    sender = f"api-{uuid.uuid4().hex[:12]}"
+    first = http.post("/api/chat", json={"sender": sender, "message": "你好"})
+    assert first.status_code == 200 and first.json(), first.text
+    token = first.headers["X-Session-Token"]
+    again = http.post("/api/chat", json={"sender": sender, "message": "英才卡有哪几种"})
+    assert again.status_code == 401 and "会话令牌" in again.json()["detail"]
+    assert chat(http, {"sender": sender, "token": token}, "英才卡有哪几种")
+    owner = new_session(http)
+    chat(http, owner, "你好")
+    taken = http.post("/api/chat", json={"sender": owner["sender"], "message": "继续"})
+    assert taken.status_code == 401
 
 
 def test_rasas_http_api_answers_only_with_the_gateways_token(stack):

@@ -353,7 +353,7 @@ def test_text_message_gets_a_cited_answer_within_five_seconds(bot_client, wechat
     user = f"oText{wechat.next_id()}"
     started = time.monotonic()
     response = post(bot_client, wechat.query(),
-                    wechat.text_xml("博士可以申领哪种英才卡？", wechat.next_id(), user=user))
+                    wechat.text_xml("英才卡申领要提交哪些材料？", wechat.next_id(), user=user))
     elapsed = time.monotonic() - started
     assert response.status_code == 200 and elapsed < 5.0
     content = reply_content(response.text, user)
