@@ -20,6 +20,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
+    # Cluster mode: the Rasa replicas, comma-separated; empty: RASA_URL alone.
+    rasa_urls: str = ""
     # Rasa's HTTP API (trackers, model) answers only with this token; empty: one is made once
     # and kept in RASA_TOKEN_FILE, readable by the owner only (the gateway and the operator).
     rasa_token: str = ""
@@ -77,17 +79,33 @@ class Settings:
         """A copy with some values changed (tests use it to shrink limits)."""
         return replace(self, **changes)
 
+    def rasa_replicas(self) -> list[str]:
+        listed = [url.strip().rstrip("/") for url in self.rasa_urls.split(",") if url.strip()]
+        return listed or [self.rasa_url]
+
     def rasa_api_token(self) -> str:
         """The token for Rasa's HTTP API: the configured one, else the one kept on disk (made
         on first use). Rasa is started with it and only the gateway is given it."""
         if self.rasa_token:
             return self.rasa_token
-        path = Path(self.rasa_token_file)
-        if not path.is_absolute():
-            path = Path(__file__).resolve().parent.parent / path
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as out:
-                out.write(secrets.token_urlsafe(32))
-        return path.read_text().strip()
+        return kept_secret(self.rasa_token_file)
+
+
+def supervisor_status_file(settings: Settings) -> Path:
+    """Where the supervisor of the stack on this gateway port records restarts (/healthz
+    reads it)."""
+    return Path(__file__).resolve().parent.parent / "data" / f"supervisor-{settings.port}.json"
+
+
+def kept_secret(file: str | Path) -> str:
+    """A random secret made once in `file` (relative to the project root), readable by its
+    owner only."""
+    path = Path(file)
+    if not path.is_absolute():
+        path = Path(__file__).resolve().parent.parent / path
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
