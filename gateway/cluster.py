@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import glob
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -141,7 +142,9 @@ def store_services(config: ClusterConfig) -> list[Service]:
                                      "-p", str(config.pg_port), "-c", "listen_addresses=127.0.0.1",
                                      "-c", f"unix_socket_directories={config.socket_dir}",
                                      "-c", "max_connections=200"]),
-                health_url=f"tcp://127.0.0.1:{config.pg_port}"),
+                health_url=f"tcp://127.0.0.1:{config.pg_port}",
+                # PostgreSQL's fast shutdown; SIGTERM waits for every client to leave.
+                stop_signal=signal.SIGINT),
         Service(name="redis",
                 command=["redis-server", "--port", str(config.redis_port), "--bind", "127.0.0.1",
                          "--dir", str(redis_dir), "--save", "", "--appendonly", "no"],

@@ -85,8 +85,12 @@ class RasaClient:
                 response = await self.http.post(f"{replica}/webhooks/rest/webhook", json=body)
                 break
             except httpx.TimeoutException as exc:
-                # It may still be working on the turn: sending it again could double it.
-                raise RasaUnavailable("Rasa did not answer in time", timed_out=True) from exc
+                if await self._answers(replica):
+                    # Still working on the turn: sending it again could double it.
+                    raise RasaUnavailable("Rasa did not answer in time", timed_out=True) from exc
+                # It died while the message waited (a turn is saved only once complete).
+                log.warning("Rasa replica %s died while answering, trying the next", replica)
+                failure = RasaUnavailable("Rasa did not answer in time", timed_out=True)
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
                 # Refused, or the replica died before it answered (it saves a turn only after
                 # the turn is complete): the next replica takes the message.
@@ -112,6 +116,13 @@ class RasaClient:
         if not replies:
             raise RasaUnavailable("Rasa answered no reply ([])", detail=NO_REPLY)
         return replies
+
+    async def _answers(self, replica: str) -> bool:
+        try:
+            await self.http.get(f"{replica}/", timeout=self.settings.health_timeout_s)
+            return True
+        except httpx.HTTPError:
+            return False
 
     async def history(self, sender: str) -> list[dict[str, Any]]:
         """The conversation so far, from Rasa's tracker store: user and bot turns in order.

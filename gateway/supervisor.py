@@ -100,6 +100,7 @@ class Service:
     restart_at: float | None = None
     started_at: float = 0.0
     held: bool = False
+    stop_signal: int = signal.SIGTERM
 
     @property
     def log_path(self) -> Path:
@@ -142,11 +143,11 @@ class Service:
             return ""
 
     def stop(self, timeout: float = 20.0) -> None:
-        """SIGTERM to the service's process group, SIGKILL if it lingers."""
+        """`stop_signal` (SIGTERM) to the service's process group, SIGKILL if it lingers."""
         if self.process is None or self.process.poll() is not None:
             return
         try:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, self.stop_signal)
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -216,7 +217,10 @@ def gateway_service(settings: Settings, workers: int = 1, env: dict | None = Non
                  "--port", str(settings.port), "--ws", "none", "--no-access-log",
                  "--workers", str(workers)],
         health_url=f"http://{settings.host}:{settings.port}/livez",
-        env=env or {},
+        # The gateway reads its settings from the environment: these may differ from the
+        # caller's (a cluster beside a stack).
+        env={"RASA_URL": settings.rasa_url, "ACTION_SERVER_URL": settings.action_server_url,
+             **(env or {})},
     )
 
 

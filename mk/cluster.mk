@@ -3,6 +3,7 @@
 # packages and this project's environments, no Docker (gateway/cluster.py). `make run` keeps
 # its embedded defaults (SQLite, one of each).
 .PHONY: cluster cluster-setup bench-cluster
+SETUP_STEPS += cluster-setup
 BENCH_STEPS += bench-cluster
 
 cluster: setup cluster-setup
@@ -15,8 +16,8 @@ cluster-setup:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null; \
 	then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo=sudo; else \
-	  echo "cluster mode needs the Debian packages postgresql and redis-server (no root to install them)"; \
-	  exit 1; fi; \
+	  echo "note: Debian postgresql / redis-server missing and no root: make cluster and its tests will fail"; \
+	  exit 0; fi; \
 	echo "installing Debian postgresql and redis-server for the cluster mode …"; \
 	$$sudo apt-get update -qq; \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql redis-server >/dev/null; \
