@@ -129,7 +129,8 @@ class EnvSQLTrackerStore(SQLTrackerStore):
 
         url = self.get_db_url(config["dialect"], config.get("host"), config.get("port"),
                               config["db"], config.get("username"), config.get("password"))
-        engine = sa.create_engine(url, connect_args={"connect_timeout": 5})
+        timeout = {"connect_timeout": 5} if config["dialect"].startswith("postgresql") else {}
+        engine = sa.create_engine(url, connect_args=timeout)
         deadline = time.monotonic() + patience_s
         try:
             while True:
@@ -169,7 +170,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         except sa.exc.SQLAlchemyError as exc:
             refuse_to_start(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
 
-    def _failed(self, what: str, sender_id: str, exc: Exception) -> StoreFailure:
+    def _failed(self, what: str, exc: Exception) -> StoreFailure:
         reason = f"{what} {type(exc).__name__}"
         log.error("conversation store %s failed for one conversation: %s", what, exc)
         _record(reason)
@@ -180,14 +181,14 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             check_sender(sender_id)
             return await super().retrieve(sender_id)
         except Exception as exc:  # noqa: BLE001 - every store error fails the turn
-            raise self._failed("read", sender_id, exc) from exc
+            raise self._failed("read", exc) from exc
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
         try:
             check_sender(sender_id)
             return await super().retrieve_full_tracker(sender_id)
         except Exception as exc:  # noqa: BLE001
-            raise self._failed("read", sender_id, exc) from exc
+            raise self._failed("read", exc) from exc
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if turn_failures():
@@ -198,4 +199,4 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             check_sender(tracker.sender_id)
             await super().save(masked_tracker(tracker))
         except Exception as exc:  # noqa: BLE001
-            raise self._failed("write", tracker.sender_id, exc) from exc
+            raise self._failed("write", exc) from exc

@@ -118,19 +118,27 @@ def prepare_postgres(config: ClusterConfig) -> None:
         "local all postgres trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
 
 
-def ensure_database(config: ClusterConfig) -> None:
-    """The role and the database, made once; the password is the one in data/cluster."""
+def ensure_database(config: ClusterConfig, patience_s: float = 60.0) -> None:
+    """The role and the database, made once; the password is the one in data/cluster (given
+    on standard input, never on a command line). PostgreSQL takes connections on its port a
+    moment before it takes queries (recovery after a crash): wait for that."""
+    psql = as_db_owner(["psql", "-h", str(config.socket_dir), "-p", str(config.pg_port),
+                        "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-tA"])
+    deadline = time.monotonic() + patience_s
+    while subprocess.run(psql + ["-c", "SELECT 1"], capture_output=True).returncode != 0:
+        if time.monotonic() > deadline:
+            raise StackError("PostgreSQL does not answer queries; see data/logs/postgres.log")
+        time.sleep(1)
     password = config.password().replace("'", "''")
     script = (f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DB_USER}') "
               f"THEN CREATE ROLE {DB_USER} LOGIN; END IF; END$$;\n"
               f"ALTER ROLE {DB_USER} PASSWORD '{password}';\n")
-    psql = as_db_owner(["psql", "-h", str(config.socket_dir), "-p", str(config.pg_port),
-                        "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q"])
-    subprocess.run(psql + ["-c", script], check=True)
-    exists = subprocess.run(psql + ["-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
-                            check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run(psql, input=script, text=True, check=True, capture_output=True)
+    exists = subprocess.run(psql, input=f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';",
+                            text=True, check=True, capture_output=True).stdout.strip()
     if not exists:
-        subprocess.run(psql + ["-c", f"CREATE DATABASE {DB_NAME} OWNER {DB_USER}"], check=True)
+        subprocess.run(psql, input=f"CREATE DATABASE {DB_NAME} OWNER {DB_USER};", text=True,
+                       check=True, capture_output=True)
 
 
 def store_services(config: ClusterConfig) -> list[Service]:
