@@ -5,6 +5,7 @@ waits for its answer before it sends the next turn.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import re
@@ -38,6 +39,8 @@ def post_chat(url: str, sender: str, message: str) -> tuple[int, object]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"{}")
+    except (OSError, http.client.HTTPException) as exc:  # no answer at all: an error too
+        return 0, {"detail": f"{type(exc).__name__}: {exc}"}
 
 
 def health(url: str) -> tuple[int, dict]:
