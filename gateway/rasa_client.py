@@ -118,11 +118,15 @@ class RasaClient:
         return replies
 
     async def _answers(self, replica: str) -> bool:
+        """False only when the replica refuses connections (its process is gone); a slow
+        answer under load is a live replica, whose turn must not be sent twice."""
         try:
             await self.http.get(f"{replica}/", timeout=self.settings.health_timeout_s)
-            return True
-        except httpx.HTTPError:
+        except httpx.ConnectError:
             return False
+        except httpx.HTTPError:
+            pass
+        return True
 
     async def history(self, sender: str) -> list[dict[str, Any]]:
         """The conversation so far, from Rasa's tracker store: user and bot turns in order.
