@@ -20,6 +20,7 @@ from starlette.routing import Match
 from gateway import knowledge_service as knowledge
 from gateway.conversation_db import ConversationDB
 from gateway.feedback import FeedbackStore, feedback_router
+from gateway.health import is_ok, store_state, supervisor_state
 from gateway.limits import BodySizeLimit, RateLimiter, client_address, proxy_networks
 from gateway.privacy import install_log_masking
 from gateway.retention import retention_job
@@ -30,7 +31,7 @@ from gateway.models import (
 )
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.sessions import HEADER, WECHAT_PREFIX, SessionError, Sessions
-from gateway.settings import Settings
+from gateway.settings import Settings, supervisor_status_file
 from gateway.shared_state import SharedStateUnavailable, shared_state
 from gateway.staff import StaffAuth, staff_router
 from gateway.wechat import WeChatEndpoint, WeChatRequestError, wechat_router
@@ -212,13 +213,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["health"], response_model=Health,
              responses={503: {"model": Health, "description": "a service is not ready"}},
-             summary="200 when the gateway (index loaded), Rasa and the action server answer")
+             summary="200 when the gateway (index loaded), every Rasa replica (model loaded), "
+                     "the action server (retrieval loaded) and the store (a write) answer")
     async def healthz():
         if knowledge.retry_due():
             app.state.warm_up = asyncio.create_task(asyncio.to_thread(knowledge.warm_up))
         services = {"gateway": knowledge.status()}
         services.update(await rasa.health())
-        healthy = all(state == "ok" for state in services.values())
+        services["store"] = await store_state(conversations, settings.health_timeout_s + 1)
+        services["supervisor"] = supervisor_state(supervisor_status_file(settings))
+        healthy = all(is_ok(state) for state in services.values())
         body = {"status": "ok" if healthy else "unavailable", "services": services}
         return JSONResponse(body, status_code=200 if healthy else 503)
 
@@ -314,7 +318,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.error("chat relay failed: %s", exc)
             if exc.timed_out:
                 raise HTTPException(504, "助手回答超时，请稍后再试 (the bot timed out)") from exc
-            raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
+            raise HTTPException(503, exc.detail) from exc
 
     @app.get("/api/chat/{sender}/history", tags=["chat"], response_model=list[HistoryItem],
              response_model_exclude_none=True,

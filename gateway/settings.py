@@ -20,6 +20,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
+    # Cluster mode: the Rasa replicas, comma-separated; empty: RASA_URL alone.
+    rasa_urls: str = ""
     # Rasa's HTTP API (trackers, model) answers only with this token; empty: one is made once
     # and kept in RASA_TOKEN_FILE, readable by the owner only (the gateway and the operator).
     rasa_token: str = ""
@@ -88,6 +90,10 @@ class Settings:
         """A copy with some values changed (tests use it to shrink limits)."""
         return replace(self, **changes)
 
+    def rasa_replicas(self) -> list[str]:
+        listed = [url.strip().rstrip("/") for url in self.rasa_urls.split(",") if url.strip()]
+        return listed or [self.rasa_url]
+
     def rasa_api_token(self) -> str:
         """The token for Rasa's HTTP API: the configured one, else the one kept on disk (made
         on first use). Rasa is started with it and only the gateway is given it."""
@@ -104,7 +110,13 @@ class Settings:
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
-def secret_on_disk(file: str) -> str:
+def supervisor_status_file(settings: Settings) -> Path:
+    """Where the supervisor of the stack on this gateway port records restarts (/healthz
+    reads it)."""
+    return Path(__file__).resolve().parent.parent / "data" / f"supervisor-{settings.port}.json"
+
+
+def secret_on_disk(file: str | Path) -> str:
     """A random secret kept in `file` (relative to the project), readable by the owner only;
     made on first use, the same for every process after that."""
     path = Path(file)

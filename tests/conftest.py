@@ -20,6 +20,9 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "stack: needs the running action server, Rasa and gateway (the `stack` fixture)")
     config.addinivalue_line("markers", "browser: drives Debian's headless Chromium")
+    config.addinivalue_line(
+        "markers", "cluster: starts the cluster mode (PostgreSQL, Redis, two Rasa replicas, "
+                   "two gateway workers) on ports beside the stack's")
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,8 @@ def test_healthz_is_green_with_all_three_services(http):
     response = http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "services": {
-        "gateway": "ok", "rasa": "ok", "action_server": "ok"}}
+        "gateway": "ok", "rasa": "ok", "action_server": "ok", "retrieval": "ok", "store": "ok",
+        "supervisor": "ok"}}
 
 
 def test_chat_relays_to_rasa_and_brings_back_a_verbatim_citation(http):
