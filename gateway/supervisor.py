@@ -210,12 +210,14 @@ def actions_service(settings: Settings) -> Service:
 
 def gateway_service(settings: Settings, workers: int = 1, env: dict | None = None) -> Service:
     # --ws none: uvicorn's websockets support does not import with the websockets 10
-    # that rasa-sdk needs, and the gateway serves no websocket.
+    # that rasa-sdk needs, and the gateway serves no websocket. --no-proxy-headers: uvicorn
+    # would believe X-Forwarded-For from any loopback client; the gateway trusts it only from
+    # TRUSTED_PROXIES (gateway/limits.py).
     return Service(
         name="gateway",
         command=[VENV_PYTHON, "-m", "uvicorn", "gateway.app:app", "--host", settings.host,
                  "--port", str(settings.port), "--ws", "none", "--no-access-log",
-                 "--workers", str(workers)],
+                 "--no-proxy-headers", "--workers", str(workers)],
         health_url=f"http://{settings.host}:{settings.port}/livez",
         # The gateway reads its settings from the environment: these may differ from the
         # caller's (a cluster beside a stack).

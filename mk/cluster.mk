@@ -9,7 +9,8 @@ BENCH_STEPS += bench-cluster
 cluster: setup cluster-setup
 	@$(PY) -m gateway.cluster
 
-# The Debian packages postgresql and redis-server, installed once as root (CI) or through
+# The Debian packages postgresql and redis-server (also for the tests of the gateway's Redis
+# state, which start their own redis-server), installed once as root (CI) or through
 # sudo. The servers themselves run from the project's data/cluster directory, never as the
 # system's services.
 cluster-setup:
