@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from bench.chat_load import Load
+from bench.chat_load import UNLIMITED, Load
 from bench.gateway import free_port, percentile
 from gateway.cluster import Cluster, ClusterConfig
 from gateway.settings import Settings
@@ -40,6 +40,7 @@ def measure(stack: Stack) -> dict:
 
 
 def main() -> int:
+    os.environ.update(UNLIMITED)  # inherited by both gateways
     quiet = lambda line: None  # noqa: E731
     local = lambda port: f"http://127.0.0.1:{port}"  # noqa: E731
     single = Settings.from_env().with_(port=free_port(), rasa_url=local(free_port()),

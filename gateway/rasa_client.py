@@ -131,12 +131,18 @@ class RasaClient:
     async def history(self, sender: str) -> list[dict[str, Any]]:
         """The conversation so far, from Rasa's tracker store: user and bot turns in order.
         A button the user clicked shows as the button's title, not its /intent payload."""
-        url = f"{self._in_turn()[0]}/conversations/{quote(sender, safe='')}/tracker"
-        try:
-            response = await self.http.get(url, params={"include_events": "AFTER_RESTART",
-                                                        "token": self.settings.rasa_api_token()})
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa unreachable: {type(exc).__name__}") from exc
+        path = f"/conversations/{quote(sender, safe='')}/tracker"
+        params = {"include_events": "AFTER_RESTART", "token": self.settings.rasa_api_token()}
+        failure: Exception | None = None
+        for replica in self._in_turn():  # any replica reads the shared store; a dead one is skipped
+            try:
+                response = await self.http.get(replica + path, params=params)
+                break
+            except httpx.HTTPError as exc:
+                failure = exc
+        else:
+            name = type(failure).__name__ if failure else "no Rasa replica configured"
+            raise RasaUnavailable(f"Rasa unreachable: {name}")
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
         return turns_from_events(response.json().get("events") or [])

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bench.chat_load import Load, health, post_chat
+from bench.chat_load import UNLIMITED, Load, health, post_chat
 from gateway.cluster import Cluster, ClusterConfig
 from gateway.conversation_db import ConversationDB
 from gateway.settings import Settings
@@ -38,6 +38,8 @@ REQUESTS = 1000
 
 @pytest.fixture(scope="module")
 def cluster():
+    saved = {name: os.environ.get(name) for name in UNLIMITED}
+    os.environ.update(UNLIMITED)  # inherited by the cluster's gateway workers
     base = Settings.from_env()
     rasa = urlparse(base.rasa_url)
     settings = base.with_(port=base.port + 1,
@@ -55,6 +57,11 @@ def cluster():
     with Watcher(running):
         yield running
     running.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def stored_user_turns(senders) -> dict[str, list[str]]:

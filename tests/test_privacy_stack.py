@@ -89,7 +89,7 @@ def test_wechat_messages_and_feedback_keywords_store_no_personal_number(stack):
     user = "oPii" + uuid.uuid4().hex[:8]
     with TestClient(create_app(stack.settings.with_(wechat_token=TOKEN))) as client:
         answer = reply_content(post(client, wechat.query(), wechat.text_xml(
-            "博士可以申领哪种英才卡？", wechat.next_id(), user=user)).text, user)
+            "英才卡申领要提交哪些材料？", wechat.next_id(), user=user)).text, user)
         assert "有帮助" in answer  # the hint under an answer
         reply = post(client, wechat.query(), wechat.text_xml(
             TYPED, wechat.next_id(), user=user)).text
