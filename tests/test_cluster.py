@@ -9,7 +9,7 @@ killed mid-load loses no turn; the store stopped gives clear errors and a red /h
 normal reply for a turn that was not kept; restarted, the service resumes.
 
 Ports (beside the `stack` fixture's): gateway GATEWAY_PORT+1, replicas RASA_URL's port +2 and
-+3, action server +4, PostgreSQL CLUSTER_PG_PORT (55432), Redis CLUSTER_REDIS_PORT (6390).
++3, action server +4; PostgreSQL and Redis on CLUSTER_PG_PORT / CLUSTER_REDIS_PORT, else free ports.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from urllib.parse import urlparse
 import pytest
 
 from bench.chat_load import UNLIMITED, Load, health, post_chat
+from bench.gateway import free_port
 from gateway.cluster import Cluster, ClusterConfig
 from gateway.conversation_db import ConversationDB
 from gateway.settings import Settings
@@ -46,8 +47,10 @@ def cluster():
                           action_server_url=f"http://127.0.0.1:{rasa.port + 4}")
     config = ClusterConfig(rasa_urls=[f"http://127.0.0.1:{rasa.port + 2}",
                                       f"http://127.0.0.1:{rasa.port + 3}"],
-                           pg_port=int(os.environ.get("CLUSTER_PG_PORT", "55432")),
-                           redis_port=int(os.environ.get("CLUSTER_REDIS_PORT", "6390")))
+                           # free ports unless given: a server left by anything else on the
+                           # machine must not stop the cluster from starting
+                           pg_port=int(os.environ.get("CLUSTER_PG_PORT") or free_port()),
+                           redis_port=int(os.environ.get("CLUSTER_REDIS_PORT") or free_port()))
     running = Cluster(settings, config, progress=lambda line: print(f"[cluster] {line}", flush=True))
     try:
         running.start(timeout=300)
