@@ -189,11 +189,14 @@ def compare_tiers_on_benefit(question: Question) -> Answer | None:
     if len(named) < 2 or not question.benefits or not question.asks_any("difference"):
         return None
     answer = Answer()
+
+    def names(ids: list[str]) -> str:
+        return "、".join(tiers()[t]["name"] for t in ids)
+
     for number in question.benefits:
         item = benefit(number)
         holding = [t for t in named if number <= tiers()[t]["benefits_up_to"]]
         lacking = [t for t in named if t not in holding]
-        names = lambda ids: "、".join(tiers()[t]["name"] for t in ids)  # noqa: E731
         if not lacking:
             answer.say(f"在{label(number)}上没有区别：{names(holding)}持卡人都可享受"
                        f"{quote(item['clause_id'])}。", intro_id(), item["clause_id"])

@@ -11,15 +11,12 @@ from __future__ import annotations
 import re
 
 from answering.answer import Answer, source
+from answering.benefits import tiers as card_tiers
 from retrieval.question import Question
 from rules.data import load_rules
 
 # The rule files' phrase scanner, shared with the dialogue (a denial such as 不是博士 is seen).
 from actions.lexicon import find
-
-
-def _tiers() -> dict[str, dict]:
-    return {tier["id"]: tier for tier in load_rules("talent-card")["tiers"]}
 
 
 def _criteria() -> dict[str, dict]:
@@ -62,7 +59,7 @@ def cards_for_titles(question: Question) -> Answer | None:
     named = _mentions(question.normalized)
     if len(named) < 2:
         return None
-    tiers, criteria = _tiers(), _criteria()
+    tiers, criteria = card_tiers(), _criteria()
     order = list(tiers)  # highest tier first, as in the rule file
     answer = Answer()
     placed: list[str] = []

@@ -7,6 +7,7 @@ the partner domains are `partner.conditions.<key>`; so a section is the clauses 
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from answering.answer import NOT_COVERED, PARTIAL, Answer, quote
@@ -74,6 +75,7 @@ PILOT_TABLES = "partner.conditions.pilot.table"
 PILOT_SUFFIX = re.compile(r"^表[\d.]+\s*|(智能制造)?试点示范项目要素条件$|^（[一二三四五六七八九十]+）")
 
 
+@functools.lru_cache(maxsize=None)
 def _pilot_parts() -> list[tuple[str, str, list[str]]]:
     """(clause id prefix, heading, names) of each 试点示范 要素条件 table and each table's parts:
     表1.2 离散型行业… is named 离散型行业 or 离散型; 表1.6's （三）电子商务 电子商务 or 电商."""
@@ -125,8 +127,8 @@ def lists(question: Question) -> Answer | None:
         elif question.document == "talent" and not question.asks_any("materials"):
             answer.quote("talent.procedure.p1")
     if question.asks_any("conditions") and not question.amounts and not answer.sentences:
-        if pilot_table(question):
-            for prefix, heading in pilot_table(question):
+        if tables := pilot_table(question):
+            for prefix, heading in tables:
                 listing(answer, under(prefix, ("table_row",)), f"{heading}：")
         elif question.domains and question.document != "talent":
             for name in question.domains:
