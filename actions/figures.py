@@ -142,10 +142,12 @@ def take(quantity: Quantity, fact: Fact, reading: Reading) -> None:
     condition = straddled(fact.program, fact.name, low, high)
     if condition is not None:
         bound = condition["bound"][0] if isinstance(condition["bound"], list) else condition["bound"]
-        reading.problems.append(
-            f"您说的“{quantity.said}”可能在{amount(bound, condition['unit'])}上下，"
-            f"而条件是{fact.label}{requirement(condition)}，需要更准确的数。请告诉我大致准确的数，例如：{fact.example}。")
+        question = (f"您说的“{quantity.said}”可能在{amount(bound, condition['unit'])}上下，"
+                    f"而条件是{fact.label}{requirement(condition)}，需要更准确的数。请告诉我大致准确的数，例如：{fact.example}。")
+        reading.problems.append(question)
         reading.problem_slots.append(fact.name)
+        reading.straddles[fact.name] = (math.ceil(low) if fact.kind == "count" else round(low, 4),
+                                        high, quantity.said, question)
         return
     # Every value of the range decides alike: any one of them stands for it; the decision
     # quotes the person's own words (reading.approximate).
