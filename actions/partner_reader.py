@@ -16,7 +16,7 @@ import cn2an
 from rules import criteria
 
 from actions import catalogue, lexicon
-from actions.figures import read_figures
+from actions.figures import read_figures, read_shares
 from actions.message import negated, not_yet_held, says_all, yes_no
 from actions.numbers import normalise
 from actions.reading import Reading, find_words, mask, merge
@@ -84,8 +84,9 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     figures = [f for f in catalogue.figures(PROGRAM)
                if (f.name in used if used is not None else f.name != "service_cases_3y")]
     condition_words = [w for words, _ in catalogue.criterion_words(PROGRAM).values() for w in words]
-    read_figures(mask(text, [(s, e) for s, e, _ in find_words(text, condition_words)]),
-                 figures, requested, reading)
+    figure_text = mask(text, [(s, e) for s, e, _ in find_words(text, condition_words)])
+    read_figures(figure_text, figures, requested, reading)
+    read_shares(figure_text, figures, slots, reading)
     if "co_built_programs" in reading.slots and domain == "智能制造人才" \
             and not slots.get("unit_type") and "unit_type" not in reading.slots:
         reading.slots["unit_type"] = "企业"  # only an enterprise co-builds 专业点 with schools

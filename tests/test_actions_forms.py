@@ -490,3 +490,19 @@ def test_a_range_across_a_bound_that_matters_is_asked_again():
     events, messages = run(forms.ValidateTalentCardForm(), tracker("五六百万", "inform", slots, "talent_card_form"))
     assert not any(e.get("name") == "district_tax_wan" for e in events)
     assert "500万元上下" in texts(messages)[0]
+
+
+def test_a_share_said_as_a_head_count_answers_the_ratio():
+    slots = {"requested_slot": "qualified_staff_ratio", "domain": "行业组织", "staff_count": 32}
+    events, messages = run(forms.ValidatePartnerForm(),
+                           tracker("平台从业人员32人，其中本科以上或中级职称以上的有20人", "inform", slots, "partner_form"))
+    assert SlotSet("qualified_staff_ratio", 0.625) in events
+    assert messages == []
+
+
+def test_saying_again_only_what_is_known_counts_as_an_unreadable_answer():
+    slots = {"requested_slot": "qualified_staff_ratio", "domain": "行业组织", "staff_count": 32}
+    events, messages = run(forms.ValidatePartnerForm(),
+                           tracker("平台从业人员32人", "inform", slots, "partner_form"))
+    assert SlotSet("unclear_answers", {"slot": "qualified_staff_ratio", "count": 1}) in events
+    assert texts(messages) == ["抱歉，我没能从您的回答中读出所需信息。请换个说法，例如：“80%”或“八成”。"]
