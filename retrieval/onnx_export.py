@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-ONNX_FILE = "onnx/model.onnx"
+from retrieval.onnx_backend import ONNX_FILE
 OPSET = 18
 
 
