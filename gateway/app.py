@@ -20,6 +20,7 @@ from starlette.routing import Match
 from gateway import knowledge_service as knowledge
 from gateway.conversation_db import ConversationDB
 from gateway.feedback import FeedbackStore, feedback_router
+from gateway.internal import internal_router
 from gateway.limits import BodySizeLimit, RateLimiter
 from gateway.privacy import install_log_masking
 from gateway.retention import retention_job
@@ -281,6 +282,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
 
     app.include_router(wechat_router(wechat))
+    app.include_router(internal_router())
     app.include_router(feedback_router(feedback, limiter))
     app.include_router(staff_router(StaffAuth(settings.staff_token), conversations))
     return app

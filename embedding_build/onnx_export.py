@@ -2,7 +2,7 @@
 
 PyTorch eager spends most of a short query's time in per-operator overhead; ONNX Runtime runs
 the same graph several times faster on this 2-core CPU. The export happens once, at
-`make setup` (through `python -m retrieval.model_build`), never at query time.
+`make setup` (through `python -m embedding_build.model_build`), never at query time.
 
 The graph maps (input_ids, attention_mask) → last_hidden_state, dynamic in batch and sequence
 length, in float32: exactly the transformer module of the sentence-transformers folder, so
