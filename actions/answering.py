@@ -32,11 +32,25 @@ _HANDOFF_WORDS = re.compile(
 _PARTNER_WORDS = ("合作伙伴", "智能制造", "申报书", "遴选", "直接认定", "工信")
 
 
+# Retrieval's state when this process holds the index, for the action server's health.
+RETRIEVAL_STATE = {"status": "loading the index"}
+
+
+def retrieval_state() -> str:
+    """What the action server's health reports about retrieval (actions/status.py): its own
+    index's state, or, when it asks the gateway, the gateway's."""
+    if knowledge_client.knowledge_url() is not None:
+        return knowledge_client.gateway_state()
+    return RETRIEVAL_STATE["status"]
+
+
 def _warm_up() -> None:
     try:
         knowledge_client.search("云聚英才卡", k=1)
+        RETRIEVAL_STATE["status"] = "ok"
         log.info("retrieval index loaded")
-    except Exception:  # the first question will load it (and report the error) instead
+    except Exception as exc:  # the first question will load it (and report the error) instead
+        RETRIEVAL_STATE["status"] = f"index failed to load ({type(exc).__name__})"
         log.exception("retrieval warm-up failed")
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Dict, List, Tuple
 
 from rules import fact_specs
-from rules.data import load_rules
+from rules.data import load_rules, numeric_conditions
 
 PROGRAMS = ("talent-card", "partner")
 
@@ -88,23 +88,8 @@ def criterion_also_met_by(program: str) -> Dict[str, Tuple[str, ...]]:
     return {c["id"]: tuple(c["also_met_by"]) for c in _criteria(load_rules(program)) if c.get("also_met_by")}
 
 
-def _conditions(node) -> List[dict]:
-    """Every numeric condition anywhere in a rule file."""
-    found = []
-    if isinstance(node, dict):
-        if "fact" in node and "compare" in node:
-            found.append(node)
-        for value in node.values():
-            found += _conditions(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _conditions(value)
-    return found
-
-
-@lru_cache(maxsize=None)
 def conditions(program: str) -> Tuple[dict, ...]:
-    return tuple(_conditions(load_rules(program)))
+    return tuple(condition for _, _, condition in numeric_conditions(program))
 
 
 def conditions_of(program: str, fact: str) -> List[dict]:
@@ -114,9 +99,8 @@ def conditions_of(program: str, fact: str) -> List[dict]:
 
 def facts_of_domain(domain: str) -> List[str]:
     """The figures a 合作伙伴 domain's conditions use (all alternatives of 智能制造人才)."""
-    rules = load_rules("partner")
-    chosen = next((d for d in rules["domains"] if d["name"] == domain), None)
-    return list(dict.fromkeys(c["fact"] for c in _conditions(chosen))) if chosen else []
+    return list(dict.fromkeys(condition["fact"] for owner, _, condition
+                              in numeric_conditions("partner") if owner == domain))
 
 
 def example(program: str, fact: str) -> str:

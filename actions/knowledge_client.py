@@ -12,6 +12,8 @@ import urllib.request
 from typing import Any, Dict
 
 TIMEOUT_S = 10.0
+# Well inside the gateway's own health probe of the action server (HEALTH_TIMEOUT_S, 2 s).
+STATUS_TIMEOUT_S = 1.0
 
 
 class QuestionRefused(ValueError):
@@ -50,9 +52,22 @@ def search(question: str, k: int = 5) -> Dict[str, Any]:
     return _call(urllib.request.Request(f"{url}/internal/search?{query}"))
 
 
-def _call(request: urllib.request.Request) -> Dict[str, Any]:
+def gateway_state() -> str:
+    """For the action server's health: "ok (…)" when the gateway it asks has loaded its index,
+    else what the gateway is doing or why it cannot be asked."""
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+        state = _call(urllib.request.Request(f"{knowledge_url()}/internal/status"),
+                      timeout=STATUS_TIMEOUT_S)["retrieval"]
+    except KnowledgeUnavailable as error:
+        return f"the gateway holding the index does not answer ({error})"
+    except (KeyError, TypeError):
+        return "the gateway holding the index does not report its state"
+    return "ok (the gateway's index)" if state == "ok" else f"the gateway's index: {state}"
+
+
+def _call(request: urllib.request.Request, timeout: float = TIMEOUT_S) -> Dict[str, Any]:
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as error:
         if error.code == 422:

@@ -12,7 +12,7 @@ citations}; see answer.py for the three states.
 """
 from __future__ import annotations
 
-from answering import benefits, bounds, retrieved, scope, sections
+from answering import benefits, bounds, criteria, retrieved, scope, sections
 from answering.answer import ANSWERED, PARTIAL, STATUSES, Answer
 from retrieval.question import Question, read
 from retrieval.searcher import QuestionError, check_question
@@ -23,6 +23,7 @@ __all__ = ["ask", "QuestionError", "STATUSES"]
 # answers gives the answer's core.
 CORE = (
     benefits.tier_benefit,
+    benefits.compare_tiers_on_benefit,
     benefits.compare_tiers,
     benefits.tier_benefit_list,
     benefits.benefit_holders,
@@ -30,6 +31,7 @@ CORE = (
     sections.selection_or_direct,
     sections.compare_domains,
     sections.direct_check,
+    criteria.cards_for_titles,
     bounds.answer,
     bounds.thresholds,
     scope.mentioned_only,

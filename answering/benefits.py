@@ -58,7 +58,12 @@ def holders_of(number: int) -> list[str]:
 # What a clause holding each kind of detail contains (a time, an amount, a place).
 DETAIL_HELD = {"time": (r"\d+\s*(年|个月|天|小时|个工作日)|每年|每月|当年|常年|时限|提前", "具体时间"),
                "money": (r"\d+\s*(元|万)|免费|费用|收费|自理|支付", "费用或金额"),
-               "place": (r"路\d+号|大道[东南西北]?\d+号|\d+楼|地址|地点|窗口|大厅|医院|平台|网址", "具体地点")}
+               "place": (r"路\d+号|大道[东南西北]?\d+号|\d+楼|地址|地点|窗口|大厅|医院|平台|网址", "具体地点"),
+               # 优先安排 is no promise; 区属公立医院 names no hospital; 二选一 settles stacking
+               "guarantee": (r"保证", "是否保证"),
+               "which_one": (r"《[^》]*名单》|名单如下|以下(学校|医院)", "具体是哪一所（哪一家）"),
+               "stacking": (r"二选一|不得同时|不可同时|可同时|叠加", "能否与其他待遇叠加"),
+               "headcount": (r"(最多|不超过|限)\s*\d+\s*(人|名)", "人数限制")}
 # Words of a benefit question that ask nothing beyond "does this card have it".
 PLAIN = re.compile(r"持卡人|持卡|的|能|可以|可|享受|享有|有没有|有|没有|吗|呢|么|吧|请问|问一下|是否|"
                    r"免费|服务|待遇|也|都|还|我|我们|用|办|参加|一起|这个|那个|[，,。？?！!\s]")
@@ -178,6 +183,34 @@ def compare_tiers(question: Question) -> Answer | None:
     return answer
 
 
+def compare_tiers_on_benefit(question: Question) -> Answer | None:
+    """银卡和钻石卡在看病上有区别吗 → both hold (六); 金卡和钻石卡体检有什么不同 → only 钻石卡 (十一)."""
+    named = list(dict.fromkeys(question.tiers))
+    if len(named) < 2 or not question.benefits or not question.asks_any("difference"):
+        return None
+    answer = Answer()
+
+    def names(ids: list[str]) -> str:
+        return "、".join(tiers()[t]["name"] for t in ids)
+
+    for number in question.benefits:
+        item = benefit(number)
+        holding = [t for t in named if number <= tiers()[t]["benefits_up_to"]]
+        lacking = [t for t in named if t not in holding]
+        if not lacking:
+            answer.say(f"在{label(number)}上没有区别：{names(holding)}持卡人都可享受"
+                       f"{quote(item['clause_id'])}。", intro_id(), item["clause_id"])
+        elif holding:
+            answer.say(f"在{label(number)}上有区别：{names(holding)}持卡人可享受"
+                       f"{quote(item['clause_id'])}；{names(lacking)}持卡人不能享受这一项。",
+                       intro_id(), item["clause_id"])
+        else:
+            answer.say(f"{names(lacking)}持卡人都不能享受{label(number)}，它是"
+                       f"{'、'.join(holders_of(number))}持卡人的待遇。", intro_id(), item["clause_id"])
+    answer.quote(intro_id())
+    return answer
+
+
 def tier_benefit_list(question: Question) -> Answer | None:
     """银卡有哪些待遇 → (一)–(七), each named and cited."""
     if len(set(question.tiers)) != 1 or question.benefits:
@@ -201,7 +234,7 @@ def benefit_details(question: Question) -> Answer | None:
     """人才公寓一个月租金多少、在哪: the benefit, then what its sections say and leave open."""
     if question.tiers or not question.benefits or question.document == "partner":
         return None
-    if not (question.asks_any("money", "time", "place")
+    if not (question.asks_any(*DETAIL_HELD)
             or question.asks_any("verdict") and _asks_more(question)):
         return None
     answer = Answer()

@@ -9,9 +9,10 @@ and says the verdicts.
 from __future__ import annotations
 
 from answering.answer import Answer, source
+from answering.criteria import employer_precondition
 from retrieval.question import Amount, Question
 from rules.conditions import amount as in_words, requirement, satisfies
-from rules.data import load_rules
+from rules.data import load_rules, numeric_conditions
 
 INCLUSION = {">=": "（“以上”“不少于”“（含）”都包括本数）", ">": "（“超过”“超”不包括本数本身）",
              "between": ""}
@@ -19,23 +20,15 @@ INCLUSION = {">=": "（“以上”“不少于”“（含）”都包括本数
 
 def _talent_conditions(fact: str) -> list[tuple[str, dict]]:
     """(tier name, condition) for this fact, highest tier first."""
-    return [(tier["name"], condition) for tier in load_rules("talent-card")["tiers"]
-            for condition in tier.get("conditions", []) if condition["fact"] == fact]
+    return [(tier, condition) for tier, _, condition in numeric_conditions("talent-card")
+            if condition["fact"] == fact]
 
 
 def _partner_conditions(fact: str, domains: tuple[str, ...]) -> list[tuple[str, dict]]:
-    found = []
-    for domain in load_rules("partner")["domains"]:
-        if domains and domain["name"] not in domains:
-            continue
-        for condition in domain.get("conditions", []):
-            if condition["fact"] == fact:
-                found.append((f"{domain['name']}领域", condition))
-        for alternative in domain.get("alternatives", []):  # 智能制造人才: by kind of unit
-            for condition in alternative.get("conditions", []):
-                if condition["fact"] == fact:
-                    found.append((f"{domain['name']}领域（{alternative['unit_type']}）", condition))
-    return found
+    """(domain and kind of unit, condition) for this fact, in the domains asked about (all if none)."""
+    return [(f"{domain}领域（{unit_type}）" if unit_type else f"{domain}领域", condition)
+            for domain, unit_type, condition in numeric_conditions("partner")
+            if condition["fact"] == fact and (not domains or domain in domains)]
 
 
 def _label(programme: str, fact: str) -> str:
@@ -47,8 +40,10 @@ def _fact_label(amount: Amount) -> str:
 
 
 EPSILON = 1e-6
-# The values a figure allows: 超过X → just above X and up; 不到X → up to just below X; X左右 → ±10%.
-SPREAD = 0.1
+# The values a figure allows: 超过X → just above X and up; 不到X → up to just below X; X左右 → ±5%
+# (people say “950万左右” of a figure they know to the nearest few per cent; 大概1000万 still
+# straddles a bound of 1000万, so it is not decided).
+SPREAD = 0.05
 
 
 def span_of(amount: Amount) -> tuple[float, float]:
@@ -80,15 +75,17 @@ def _said(amount: Amount, unit: str) -> str:
 
 
 def _verdict(answer: Answer, amount: Amount, where: str, condition: dict) -> bool | None:
+    """One condition and whether the figure meets it: the verdict is the condition's, not the
+    tier's or domain's (a card needs one of its criteria, a domain all of its conditions)."""
     met = decides(condition, amount)
-    figure = _said(amount, condition["unit"])
-    rule = f"“{condition['text']}”：要求{requirement(condition)}{INCLUSION[condition['compare']]}"
+    figure = f"{_fact_label(amount)}{_said(amount, condition['unit'])}"
+    rule = (f"{where}的条件“{condition['text'].rstrip('。')}”要求{requirement(condition)}"
+            f"{INCLUSION[condition['compare']]}")
     if met is None:
-        answer.say(f"{_fact_label(amount)}{figure}是否满足{where}的条件{rule}，取决于准确数字，"
-                   "请按准确数字核对。", condition["clause_id"])
-    else:
-        answer.say(f"{_fact_label(amount)}{figure}{'满足' if met else '不满足'}{where}的条件{rule}。",
+        answer.say(f"{rule}；{figure}是否满足这一条，取决于准确数字，请按准确数字核对。",
                    condition["clause_id"])
+    else:
+        answer.say(f"{rule}；{figure}{'满足' if met else '不满足'}这一条。", condition["clause_id"])
     return met
 
 
@@ -186,8 +183,7 @@ def answer(question: Question) -> Answer | None:
         result.sentences.insert(0, summary)
     result.say(f"条款见{source(result.cited[0])}。")
     if any(a.programme == "talent-card" for a in question.amounts):
-        precondition = load_rules("talent-card")["precondition"]["clause_id"]
-        result.say("申领还须所在单位在白云区注册或纳税（或为本辖区内教学、医疗、科研机构）。", precondition)
+        employer_precondition(result)
     else:
         basic = load_rules("partner")["basic"]["intro"]["clause_id"]
         result.say("申报还须同时满足基本遴选条件和该领域的其他条件。", basic)

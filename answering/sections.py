@@ -7,11 +7,12 @@ the partner domains are `partner.conditions.<key>`; so a section is the clauses 
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from answering.answer import NOT_COVERED, PARTIAL, Answer, quote
 from answering.benefits import label
-from retrieval.question import Question
+from retrieval.question import Question, vocabulary
 from knowledge import load_clauses
 from rules.data import load_rules
 
@@ -31,9 +32,10 @@ def listing(answer: Answer, clauses: list[dict], lead: str) -> Answer:
     if not clauses:
         return answer
     first = clauses[0]
-    section = first["path"].rsplit(" › ", 1)[0] if first["kind"] == "item" else first["path"]
+    numbered = ("item", "table_row")
+    section = first["path"].rsplit(" › ", 1)[0] if first["kind"] in numbered else first["path"]
     items = "；".join(f"{c['path'].rsplit(' › ', 1)[-1]}．{quote(c['clause_id'])}"
-                      if c["kind"] == "item" else quote(c["clause_id"]) for c in clauses)
+                      if c["kind"] in numbered else quote(c["clause_id"]) for c in clauses)
     return answer.say(f"{lead}根据《{first['doc_title']}》（{section}）：{items}。",
                       *(c["clause_id"] for c in clauses))
 
@@ -69,6 +71,39 @@ def selection_or_direct(question: Question) -> Answer | None:
     return answer.quote("partner.process.1", lead="两种方式的申报流程相同：")
 
 
+PILOT_TABLES = "partner.conditions.pilot.table"
+PILOT_SUFFIX = re.compile(r"^表[\d.]+\s*|(智能制造)?试点示范项目要素条件$|^（[一二三四五六七八九十]+）")
+
+
+@functools.lru_cache(maxsize=None)
+def _pilot_parts() -> list[tuple[str, str, list[str]]]:
+    """(clause id prefix, heading, names) of each 试点示范 要素条件 table and each table's parts:
+    表1.2 离散型行业… is named 离散型行业 or 离散型; 表1.6's （三）电子商务 电子商务 or 电商."""
+    parts: dict[str, tuple[str, list[str]]] = {}
+    for clause in under(PILOT_TABLES, ("table_row",)):
+        segments = clause["path"].split(" › ")
+        table = next(i for i, seg in enumerate(segments) if seg.startswith("表"))
+        depth = len(clause["clause_id"].split(".")) - 1  # table1_6.3.1: a table with parts
+        levels = [(".".join(clause["clause_id"].split(".")[:4]), segments[table])]
+        if depth == 5:
+            levels.append((".".join(clause["clause_id"].split(".")[:5]), segments[table + 1]))
+        for prefix, heading in levels:
+            name = PILOT_SUFFIX.sub("", heading).strip()
+            names = [n for n in {name, name.removesuffix("行业"), *name.split("/")} if len(n) >= 2]
+            names += vocabulary()["pilot_aliases"].get(name, [])
+            parts.setdefault(prefix + ".", (heading, names))
+    return [(prefix, heading, names) for prefix, (heading, names) in parts.items()]
+
+
+def pilot_table(question: Question) -> list[tuple[str, str]]:
+    """The 要素条件 tables (or parts) a 试点示范 question names, the most specific ones."""
+    if "试点示范" not in question.normalized:
+        return []
+    named = [(prefix, heading) for prefix, heading, names in _pilot_parts()
+             if any(re.search(re.escape(n) + "(?!领域)", question.normalized) for n in names)]
+    return [(p, h) for p, h in named if not any(o != p and o.startswith(p) for o, _ in named)]
+
+
 def lists(question: Question) -> Answer | None:
     """Materials, steps or conditions asked as a whole (each kind asked, in turn)."""
     answer = Answer()
@@ -92,7 +127,10 @@ def lists(question: Question) -> Answer | None:
         elif question.document == "talent" and not question.asks_any("materials"):
             answer.quote("talent.procedure.p1")
     if question.asks_any("conditions") and not question.amounts and not answer.sentences:
-        if question.domains and question.document != "talent":
+        if tables := pilot_table(question):
+            for prefix, heading in tables:
+                listing(answer, under(prefix, ("table_row",)), f"{heading}：")
+        elif question.domains and question.document != "talent":
             for name in question.domains:
                 listing(answer, under(f"partner.conditions.{_domain_key(name)}.", ("item",)),
                         f"{name}领域的遴选条件（附件1）：")

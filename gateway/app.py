@@ -9,9 +9,9 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi import FastAPI, Header, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -20,17 +20,20 @@ from starlette.routing import Match
 from gateway import knowledge_service as knowledge
 from gateway.conversation_db import ConversationDB
 from gateway.feedback import FeedbackStore, feedback_router
+from gateway.health import is_ok, store_state, supervisor_state
 from gateway.internal import internal_router
-from gateway.limits import BodySizeLimit, RateLimiter
+from gateway.limits import BodySizeLimit, RateLimiter, client_address, proxy_networks
 from gateway.privacy import install_log_masking
 from gateway.retention import retention_job
 from gateway.models import (
     AskRequest, AskResponse, BotMessage, ChatRequest, Criterion, Decision, ErrorBody,
     EvaluateRequest, Health, HistoryItem, ProgramFacts, MAX_MESSAGE_CHARS, NOT_BLANK, SENDER_PATTERN,
-    SearchResponse,
+    SearchResponse, SessionRequest, SessionResponse,
 )
 from gateway.rasa_client import RasaClient, RasaUnavailable
-from gateway.settings import Settings
+from gateway.sessions import HEADER, WECHAT_PREFIX, SessionError, Sessions
+from gateway.settings import Settings, supervisor_status_file
+from gateway.shared_state import SharedStateUnavailable, shared_state
 from gateway.staff import StaffAuth, staff_router
 from gateway.wechat import WeChatEndpoint, WeChatRequestError, wechat_router
 
@@ -46,8 +49,17 @@ ERRORS = {
     404: {"model": ErrorBody, "description": "not found (an unknown programme)"},
     413: {"model": ErrorBody, "description": "request too large"},
     422: {"model": ErrorBody, "description": "invalid request"},
-    429: {"model": ErrorBody, "description": "too many requests from this sender"},
+    429: {"model": ErrorBody, "description": "too many requests from this session or client"},
+    503: {"model": ErrorBody, "description": "the shared limits (Redis) are not available"},
 }
+SESSION_ERRORS = {
+    401: {"model": ErrorBody, "description": "no session token (X-Session-Token)"},
+    403: {"model": ErrorBody, "description": "the token is not this conversation's, or the "
+                                             "conversation is a WeChat one"},
+}
+# FastAPI's words when the body cannot be read at all (e.g. a number of thousands of digits).
+UNREADABLE_BODY = "There was an error parsing the body"
+
 RASA_ERRORS = {503: {"model": ErrorBody, "description": "the bot is not available"},
                504: {"model": ErrorBody, "description": "the bot did not answer in time"}}
 
@@ -88,13 +100,20 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     return sorted(methods)
 
 
+SESSION_HEADER = Header(None, alias=HEADER, max_length=200,
+                        description="the token POST /api/session gave for this conversation")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     rasa = RasaClient(settings)
-    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    state = shared_state(settings.redis_url)
+    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, state)
+    sessions = Sessions(settings.session_key())
+    proxies = proxy_networks(settings.trusted_proxies)
     conversations = ConversationDB()
     feedback = FeedbackStore(conversations)
-    wechat = WeChatEndpoint(settings, rasa, limiter, feedback)
+    wechat = WeChatEndpoint(settings, rasa, limiter, feedback, state)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -128,6 +147,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 404 and detail == "Not Found":
             detail = "没有这个地址 (not found)"
+        elif exc.status_code == 400 and detail == UNREADABLE_BODY:
+            detail = "请求体无法解析（数字过长或格式错误） (the body cannot be parsed)"
         elif exc.status_code == 405:
             detail = "不支持该请求方法 (method not allowed)"
             headers = {"Allow": ", ".join(_allowed_methods(app, request))}
@@ -137,6 +158,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def on_wechat_error(request: Request, exc: WeChatRequestError):
         log.warning("WeChat request refused (%s): %s", exc.status, exc.detail)
         return _error(exc.status, exc.detail)
+
+    @app.exception_handler(SessionError)
+    async def on_session_error(request: Request, exc: SessionError):
+        return _error(exc.status, exc.detail)
+
+    @app.exception_handler(SharedStateUnavailable)
+    async def on_shared_state_down(request: Request, exc: SharedStateUnavailable):
+        log.error("shared state unavailable on %s: %s", request.url.path, exc)
+        return _error(503, "服务暂时不可用（限流存储无法访问），请稍后再试 (shared state unavailable)")
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception):
@@ -157,8 +187,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(429, "请求过于频繁，请稍后再试 (rate limit exceeded)",
                                 headers={"Retry-After": str(limiter.retry_after())})
 
+    def address_key(request: Request) -> str:
+        peer = request.client.host if request.client else "unknown"
+        return f"ip:{client_address(peer, request.headers.get('x-forwarded-for'), proxies)}"
+
     def client_key(request: Request) -> str:
-        return f"ip:{request.client.host if request.client else 'unknown'}"
+        """The session when the request carries a valid token, else the client's address."""
+        sender = sessions.sender_of(request.headers.get(HEADER))
+        return f"session:{sender}" if sender else address_key(request)
 
     # -- pages ---------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
@@ -178,13 +214,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["health"], response_model=Health,
              responses={503: {"model": Health, "description": "a service is not ready"}},
-             summary="200 when the gateway (index loaded), Rasa and the action server answer")
+             summary="200 when the gateway (index loaded), every Rasa replica (model loaded), "
+                     "the action server (retrieval loaded) and the store (a write) answer")
     async def healthz():
         if knowledge.retry_due():
             app.state.warm_up = asyncio.create_task(asyncio.to_thread(knowledge.warm_up))
         services = {"gateway": knowledge.status()}
         services.update(await rasa.health())
-        healthy = all(state == "ok" for state in services.values())
+        services["store"] = await store_state(conversations, settings.health_timeout_s + 1)
+        services["supervisor"] = supervisor_state(supervisor_status_file(settings))
+        healthy = all(is_ok(state) for state in services.values())
         body = {"status": "ok" if healthy else "unavailable", "services": services}
         return JSONResponse(body, status_code=200 if healthy else 503)
 
@@ -252,29 +291,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except RulesInputError as exc:
             raise HTTPException(400, f"输入有误：{exc}") from exc
 
-    # -- chat (relay to Rasa) --------------------------------------------------------------
+    # -- sessions and chat (relay to Rasa) ---------------------------------------------------
+    @app.post("/api/session", tags=["chat"], response_model=SessionResponse, responses=ERRORS,
+              summary="start a conversation: its sender id and the token that opens it "
+                      "(send it as X-Session-Token)")
+    async def api_session(request: Request, body: SessionRequest | None = None):
+        limit(f"new-session:{address_key(request)}")
+        return sessions.issue(body.kind if body else "widget")
+
     @app.post("/api/chat", tags=["chat"], response_model=list[BotMessage],
               response_model_exclude_none=True,  # as Rasa sends them: no null fields
-              responses={**ERRORS, **RASA_ERRORS},
+              responses={**ERRORS, **SESSION_ERRORS, **RASA_ERRORS},
               summary="send one message of a conversation; the bot's replies, relayed from "
                       "Rasa (citations as `custom` payloads)")
-    async def api_chat(body: ChatRequest):
-        limit(f"chat:{body.sender}")
+    async def api_chat(body: ChatRequest, request: Request, response: Response,
+                       session_token: str | None = SESSION_HEADER):
         try:
+            if session_token is None and not body.sender.startswith(WECHAT_PREFIX) \
+                    and not await rasa.history(body.sender):
+                limit(address_key(request))  # new ids are free to make, not to flood with
+                response.headers[HEADER] = sessions.token_for(body.sender)
+            else:
+                sessions.check(body.sender, session_token)
+            limit(f"session:{body.sender}")
             return await rasa.send(body.sender, body.message.strip())
         except RasaUnavailable as exc:
             log.error("chat relay failed: %s", exc)
             if exc.timed_out:
                 raise HTTPException(504, "助手回答超时，请稍后再试 (the bot timed out)") from exc
-            raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
+            raise HTTPException(503, exc.detail) from exc
 
     @app.get("/api/chat/{sender}/history", tags=["chat"], response_model=list[HistoryItem],
              response_model_exclude_none=True,
-             responses={**ERRORS, **RASA_ERRORS},
+             responses={**ERRORS, **SESSION_ERRORS, **RASA_ERRORS},
              summary="the conversation so far (from Rasa's tracker store), for the widget "
                      "after a page reload")
-    async def api_history(sender: str = PathParam(pattern=SENDER_PATTERN)):
-        limit(f"chat:{sender}")
+    async def api_history(sender: str = PathParam(pattern=SENDER_PATTERN),
+                          session_token: str | None = SESSION_HEADER):
+        sessions.check(sender, session_token)
+        limit(f"session:{sender}")
         try:
             return await rasa.history(sender)
         except RasaUnavailable as exc:
@@ -283,7 +338,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(wechat_router(wechat))
     app.include_router(internal_router())
-    app.include_router(feedback_router(feedback, limiter))
+    app.include_router(feedback_router(feedback, limiter, sessions))
     app.include_router(staff_router(StaffAuth(settings.staff_token), conversations))
     return app
 

@@ -17,7 +17,7 @@ import re
 import time
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Header, HTTPException
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -26,6 +26,7 @@ from gateway.insights import OUTCOMES, status_of
 from gateway.limits import RateLimiter
 from gateway.models import SENDER_PATTERN, ErrorBody
 from gateway.privacy import mask
+from gateway.sessions import HEADER, Sessions
 
 log = logging.getLogger("gateway.feedback")
 
@@ -154,19 +155,24 @@ RESPONSES = {
                                              "clause"},
     413: {"model": ErrorBody, "description": "request too large"},
     422: {"model": ErrorBody, "description": "invalid request"},
-    429: {"model": ErrorBody, "description": "too many requests from this sender"},
+    401: {"model": ErrorBody, "description": "no session token (X-Session-Token)"},
+    403: {"model": ErrorBody, "description": "the token is not this conversation's"},
+    429: {"model": ErrorBody, "description": "too many requests from this session"},
     503: {"model": ErrorBody, "description": "the conversation store is not available"},
 }
 
 
-def feedback_router(store: FeedbackStore, limiter: RateLimiter) -> APIRouter:
+def feedback_router(store: FeedbackStore, limiter: RateLimiter, sessions: Sessions) -> APIRouter:
     router = APIRouter(tags=["feedback"])
 
     @router.post("/api/feedback", response_model=FeedbackReceipt,
                  responses=RESPONSES,
                  summary="有帮助 / 没帮助 (and an optional comment) on a reply of a conversation, "
                          "a console search or a decision; kept with the conversation")
-    async def post_feedback(body: FeedbackRequest):
+    async def post_feedback(body: FeedbackRequest,
+                            session_token: str | None = Header(None, alias=HEADER, max_length=200)):
+        # Only the holder of the conversation (widget) or console session rates in its name.
+        sessions.check(body.sender, session_token)
         if not limiter.allow(f"feedback:{body.sender}"):
             raise HTTPException(429, "反馈过于频繁，请稍后再试 (rate limit exceeded)")
         try:

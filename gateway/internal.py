@@ -25,7 +25,10 @@ def internal_router() -> APIRouter:
 
     def loopback_only(request: Request) -> None:
         host = request.client.host if request.client else ""
-        if not host.startswith(LOOPBACK):
+        # A request relayed by a proxy on this machine has a loopback peer too, but came
+        # from outside: proxies say so in these headers.
+        relayed = any(name in request.headers for name in ("x-forwarded-for", "forwarded"))
+        if relayed or not host.startswith(LOOPBACK):
             raise HTTPException(403, "仅限本机服务调用 (loopback only)")
 
     async def run(function, *args):
@@ -35,6 +38,11 @@ def internal_router() -> APIRouter:
             return await run_in_threadpool(function, *args)
         except QuestionError as exc:
             raise HTTPException(422, str(exc)) from exc
+
+    @router.get("/status")
+    async def internal_status(request: Request):
+        loopback_only(request)
+        return {"retrieval": knowledge.status()}
 
     @router.post("/ask")
     async def internal_ask(body: InternalQuestion, request: Request):

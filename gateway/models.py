@@ -121,9 +121,20 @@ class Decision(BaseModel):
     explanation: str = ""
 
 
+class SessionRequest(BaseModel):
+    kind: Literal["widget", "console"] = "widget"
+
+
+class SessionResponse(BaseModel):
+    sender: str = Field(description="the new conversation's id")
+    token: str = Field(description="send it as the X-Session-Token header with every request "
+                                   "about this conversation")
+
+
 class ChatRequest(BaseModel):
     sender: str = Field(pattern=SENDER_PATTERN, examples=["web-3f2a9c"],
-                        description="the conversation's id; the widget keeps it in local storage")
+                        description="the conversation's id from POST /api/session; the widget "
+                                    "keeps it and its token in local storage")
     message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=NOT_BLANK,
                          examples=["我是博士，能办什么卡？"])
 

@@ -35,8 +35,8 @@ def main() -> int:
           f"  health            {url}/healthz\n"
           f"logs in data/logs/. Ctrl-C stops all three.", flush=True)
     if settings.wechat_token == DEV_WECHAT_TOKEN:
-        print("note: WECHAT_TOKEN is the development default; set your own before exposing "
-              "/wechat.", flush=True)
+        print("note: WECHAT_TOKEN is the development default: /wechat answers only while the "
+              "gateway listens on loopback; set your own before exposing it.", flush=True)
     main_loop(stack)
     print("stopped.")
     return 0

@@ -1,7 +1,9 @@
 """WeChat official-account server (`GET/POST /wechat`), built on wechatpy.
 
-- Every request must carry a valid signature (token, timestamp, nonce); safe mode
-  (`encrypt_type=aes`) also checks `msg_signature` and decrypts with the EncodingAESKey.
+- Every request must carry a valid signature (token, timestamp, nonce) whose nonce has not
+  been used within the timestamp window (a captured URL cannot be replayed with another
+  body); once an EncodingAESKey is set only safe mode (`encrypt_type=aes`) is accepted, which
+  also checks `msg_signature` and decrypts. The development token works on loopback only.
 - XML is checked with defusedxml (no DTD, no entities) before wechatpy's xmltodict sees it,
   both the envelope and, in safe mode, the decrypted message.
 - A text message is answered by Rasa within WeChat's 5-second limit; when the bot is slower,
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import OrderedDict
 from typing import Awaitable, Callable
@@ -34,7 +37,8 @@ from gateway.feedback import THANKS, FeedbackError, FeedbackStore, keyword_ratin
 from gateway.limits import RateLimiter
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.replies import replies_as_text, truncate_utf8
-from gateway.settings import Settings
+from gateway.settings import DEV_WECHAT_TOKEN, Settings
+from gateway.shared_state import LocalState, SharedState
 
 log = logging.getLogger("gateway.wechat")
 
@@ -48,6 +52,11 @@ UNAVAILABLE_REPLY = "抱歉，助手暂时无法回答，请稍后再试。"
 # Under an answer or a decision; the reply keyword is read by `keyword_rating`.
 FEEDBACK_HINT = "（回复“有帮助”或“没帮助”评价这条回答，可在后面附上意见）"
 FEEDBACK_UNAVAILABLE = "抱歉，反馈暂时无法保存，请稍后再试。"
+
+
+# WeChat's openids are 28 characters of this alphabet; the conversation id must also fit the
+# tracker store's sender_id column (255) and hold no NUL.
+OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def wechat_sender(openid: str) -> str:
@@ -111,6 +120,10 @@ class AnswerCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[str, tuple[float, asyncio.Task]] = OrderedDict()
 
+    def has(self, key: str) -> bool:
+        self._expire(time.monotonic())
+        return key in self._entries
+
     def get_or_start(self, key: str, start: Callable[[], Awaitable[str]]) -> tuple[asyncio.Task, bool]:
         now = time.monotonic()
         self._expire(now)
@@ -132,18 +145,26 @@ class AnswerCache:
 
 class WeChatEndpoint:
     def __init__(self, settings: Settings, rasa: RasaClient, limiter: RateLimiter,
-                 feedback: FeedbackStore | None = None) -> None:
+                 feedback: FeedbackStore | None = None, state: SharedState | None = None) -> None:
         self.settings = settings
         self.rasa = rasa
         self.limiter = limiter
         self.feedback = feedback or FeedbackStore()
+        self.state = state or LocalState()
         self.cache = AnswerCache(settings.wechat_dedup_ttl_s)
+        # A timestamp is accepted up to max_skew either side of now: a nonce must be
+        # remembered for that whole window, and so must a MsgId (a retry is signed anew).
+        window = 2 * settings.wechat_max_skew_s if settings.wechat_max_skew_s > 0 else 86_400.0
+        self.memory_s = max(window, settings.wechat_dedup_ttl_s)
         self.crypto = (WeChatCrypto(settings.wechat_token, settings.wechat_aes_key,
                                     settings.wechat_app_id)
                        if settings.wechat_aes_key else None)
 
     # -- checks -------------------------------------------------------------------------
     def verify(self, signature: str, timestamp: str, nonce: str) -> None:
+        if self.settings.wechat_token == DEV_WECHAT_TOKEN and not self.settings.bound_to_loopback():
+            raise WeChatRequestError(503, "微信接口未启用：开发用 WECHAT_TOKEN 只能在本机地址上使用，"
+                                          "请设置自己的 Token (development token off loopback)")
         if not (signature and timestamp and nonce):
             raise WeChatRequestError(403, "签名校验失败：缺少 signature/timestamp/nonce")
         try:
@@ -157,6 +178,8 @@ class WeChatEndpoint:
                 raise WeChatRequestError(403, "签名校验失败：timestamp 无效") from exc
             if skew > self.settings.wechat_max_skew_s:
                 raise WeChatRequestError(403, "签名校验失败：请求已过期 (timestamp too old)")
+        if not self.state.first_seen(f"wechat:nonce:{timestamp}:{nonce}", self.memory_s):
+            raise WeChatRequestError(403, "签名校验失败：该签名已使用过 (nonce replayed)")
 
     def decrypt(self, envelope: str, msg_signature: str, timestamp: str, nonce: str) -> str:
         if self.crypto is None:
@@ -212,6 +235,10 @@ class WeChatEndpoint:
         # WeChat's advice: de-duplicate messages by MsgId, else by sender and CreateTime.
         msg_id = message._data.get("MsgId")
         key = f"id:{msg_id}" if msg_id else f"at:{message.source}:{message._data.get('CreateTime')}"
+        if not self.cache.has(key) and not self.state.first_seen(f"wechat:msg:{key}", self.memory_s):
+            # Another gateway worker has this message: it answers WeChat's retry that reaches it.
+            log.info("WeChat message %s is being answered by another worker", key)
+            return SUCCESS
         task, is_retry = self.cache.get_or_start(key, lambda: self._limited_answer(message.source, text))
         if is_retry:
             log.info("WeChat retry for %s: answered from the first attempt", key)
@@ -259,6 +286,9 @@ class WeChatEndpoint:
         except UnicodeDecodeError as exc:
             raise WeChatRequestError(400, "消息不是 UTF-8 编码") from exc
         encrypted = encrypt_type.lower() == "aes"
+        if self.crypto is not None and not encrypted:
+            raise WeChatRequestError(403, "已配置 WECHAT_AES_KEY：只接受安全模式（加密）消息 "
+                                          "(plaintext refused once an AES key is set)")
         xml = self.decrypt(envelope, msg_signature, timestamp, nonce) if encrypted else envelope
         try:
             message = parse_message(xml)
@@ -267,6 +297,8 @@ class WeChatEndpoint:
             raise WeChatRequestError(400, "不是有效的微信消息 (not a WeChat message)") from exc
         if not isinstance(source, str) or not isinstance(target, str):
             raise WeChatRequestError(400, "缺少 FromUserName/ToUserName")
+        if not OPENID.fullmatch(source):
+            raise WeChatRequestError(400, "FromUserName 不是有效的 openid (invalid FromUserName)")
 
         content = await self.reply_for(message, started)
         if content == SUCCESS:

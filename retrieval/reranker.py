@@ -22,7 +22,7 @@ from retrieval.normalize import normalize
 from retrieval.question import Question, levels_of, read
 from retrieval.text_features import (answer_type_missing, coverage, document_hint,
                                      question_terms, source_fingerprint)
-from rules.data import load_rules
+from rules.data import load_rules, numeric_conditions
 
 if TYPE_CHECKING:
     from retrieval.searcher import Searcher
@@ -47,11 +47,8 @@ ASKED_IN_PATH = {"materials": ("材料",), "process": ("流程", "程序", "服�
 def _fact_clauses() -> dict[str, set[str]]:
     """fact -> the clauses of the numeric conditions about it (rule files)."""
     found: dict[str, set[str]] = {}
-    for tier in load_rules("talent-card")["tiers"]:
-        for condition in tier.get("conditions", []):
-            found.setdefault(condition["fact"], set()).add(condition["clause_id"])
-    for domain in load_rules("partner")["domains"]:
-        for condition in domain.get("conditions", []):
+    for program in ("talent-card", "partner"):
+        for _, _, condition in numeric_conditions(program):
             found.setdefault(condition["fact"], set()).add(condition["clause_id"])
     return found
 

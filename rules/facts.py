@@ -3,7 +3,7 @@
 Facts arrive as JSON values. A fact given as null counts as not given (unknown). Anything
 else of the wrong type or out of range is refused with a Chinese message, never guessed at:
 a string "true" is not a bool, a bool is not a number, a count is never negative and a
-ratio never above 1.
+ratio never above 1, no number beyond MAX_FACT_VALUE.
 """
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ import math
 from typing import Iterable
 
 from .errors import RulesInputError
+
+# Far above any real count or amount (10¹²万元 is 10¹⁶ yuan), far below what a float can hold:
+# a larger number is a typing error or an attack, and would overflow the wording of a decision.
+MAX_FACT_VALUE = 10**12
 
 
 def check_facts(specs: dict, facts) -> dict:
@@ -74,4 +78,7 @@ def _non_negative_number(name: str, value):
         raise RulesInputError(f"事实 {name} 应为有限的数字，收到：{value!r}")
     if value < 0:
         raise RulesInputError(f"事实 {name} 不能为负数，收到：{value!r}")
+    if value > MAX_FACT_VALUE:
+        raise RulesInputError(f"事实 {name} 的数值过大（上限一万亿），"
+                              f"收到一个 {len(str(int(value)))} 位的数")
     return value

@@ -4,8 +4,11 @@
 by the same supervisor `make run` uses (gateway/supervisor.py), or reused when it is already
 up; stopped at the end if this session started it. Tests that need it are marked
 `@pytest.mark.stack` (select them with `-m stack`, leave them out with `-m "not stack"`).
+`redis_url`: a redis-server of this test session's own, for the shared gateway state.
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,9 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "stack: needs the running action server, Rasa and gateway (the `stack` fixture)")
     config.addinivalue_line("markers", "browser: drives Debian's headless Chromium")
+    config.addinivalue_line(
+        "markers", "cluster: starts the cluster mode (PostgreSQL, Redis, two Rasa replicas, "
+                   "two gateway workers) on ports beside the stack's")
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +36,42 @@ def stack():
         pytest.fail(f"the stack did not start: {exc}", pytrace=False)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server (Debian package; `make setup` installs it) on a free port, its
+    files in a temporary directory, stopped at the end."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    import redis
+
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        pytest.fail("redis-server is not installed (make setup installs Debian's redis-server)",
+                    pytrace=False)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    directory = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+         "--save", "", "--appendonly", "no", "--daemonize", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("redis-server did not start", pytrace=False)
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)

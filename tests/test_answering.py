@@ -99,7 +99,7 @@ def test_an_amount_at_a_talent_bound_is_read_as_the_clause_says(question, clause
     reply = ask(question.format(int(amount)))
     assert_grounded(reply)
     met = amount > bound or (amount == bound and includes)
-    verdict = re.search(f"(不满足|满足){tier}的条件", reply["answer"])
+    verdict = re.search(f"{tier}的条件“[^”]+”[^；]*；[^。]*?(不满足|满足)这一条", reply["answer"])
     assert verdict is not None, reply["answer"]
     assert (verdict.group(1) == "满足") is met
     assert clause_id in {c["clause_id"] for c in reply["citations"]}
@@ -248,17 +248,17 @@ def test_two_benefits_compared_say_who_holds_each_and_the_choice_between_them():
     assert {"talent.benefits.10", "talent.benefits.11"} <= {c["clause_id"] for c in reply["citations"]}
 
 
-@pytest.mark.parametrize("question, verdict", [
-    ("区库年税收超过一千万一点点，能办钻石卡吗", "满足钻石卡"),
-    ("区库年税收大概1000万，能办钻石卡吗", "取决于准确数字"),
-    ("高新技术企业营收不到一个亿，老总能办银卡吗", "不满足银卡"),
+@pytest.mark.parametrize("question, tier, verdict", [
+    ("区库年税收超过一千万一点点，能办钻石卡吗", "钻石卡", "满足这一条"),
+    ("区库年税收大概1000万，能办钻石卡吗", "钻石卡", "取决于准确数字"),
+    ("高新技术企业营收不到一个亿，老总能办银卡吗", "银卡", "不满足这一条"),
 ])
-def test_a_figure_that_is_a_bound_decides_only_when_every_value_it_allows_does(question, verdict):
+def test_a_figure_that_is_a_bound_decides_only_when_every_value_it_allows_does(question, tier, verdict):
     reply = ask(question)
     assert_grounded(reply)
-    assert verdict in reply["answer"]
-    if verdict.startswith("满足"):
-        assert "不满足钻石卡" not in reply["answer"]
+    said = re.search(f"{tier}的条件“[^”]+”[^；]*；([^。]*)。", reply["answer"])
+    assert said is not None, reply["answer"]
+    assert verdict in said.group(1) and (verdict != "满足这一条" or "不满足" not in said.group(1)), said.group(1)
 
 
 def test_a_benefit_question_asking_where_the_section_says_nothing_is_partial():
@@ -266,3 +266,80 @@ def test_a_benefit_question_asking_where_the_section_says_nothing_is_partial():
     assert_grounded(reply)
     assert reply["status"] == "partial" and "没有写明" in reply["answer"]
     assert "36074771" in reply["answer"]
+
+
+def tier_whose_list_holds(phrase: str) -> str:
+    """The card whose 申领条件 list (in the source) holds the line with this phrase."""
+    lists = re.split(r"申领人符合以下条件之一的，可申领云聚英才(钻石|金|银)卡：", TALENT_TEXT.split("3、相关待遇")[0])
+    holding = [f"{lists[i]}卡" for i in range(1, len(lists), 2) if phrase in lists[i + 1]]
+    assert len(holding) == 1, phrase
+    return holding[0]
+
+
+# (what a person says, the words of the source line it stands for)
+@pytest.mark.parametrize("first, second", [
+    (("省级孵化平台", "省级孵化平台主要负责人"), ("国家级孵化平台", "国家级孵化平台主要负责人")),
+    (("博士", "博士以上学位"), ("院士", "两院院士")),
+    (("市级劳动模范", "市级劳动模范"), ("省级五一劳动奖章", "省级五一劳动奖章")),
+    (("博士", "博士以上学位"), ("全国五一劳动奖章", "全国五一劳动奖章")),
+])
+def test_two_titles_compared_are_each_placed_under_the_card_whose_list_holds_them(first, second):
+    reply = ask(f"我是{first[0]}，我朋友是{second[0]}，我俩能办一样的卡吗")
+    assert_grounded(reply)
+    answer = reply["answer"]
+    for said, line in (first, second):
+        placed = re.search(f"「{said}」属于(钻石卡|金卡|银卡)的申领条件", answer)
+        assert placed is not None, answer
+        assert placed.group(1) == tier_whose_list_holds(line)
+    same = tier_whose_list_holds(first[1]) == tier_whose_list_holds(second[1])
+    assert ("办的卡一样" in answer) is same, answer
+
+
+@pytest.mark.parametrize("pair", [("银卡", "钻石卡"), ("金卡", "钻石卡"), ("银卡", "金卡")])
+@pytest.mark.parametrize("number", [6, 8, 11, 12])
+def test_two_tiers_compared_on_one_benefit_follow_the_documents_ranges(pair, number):
+    title = BENEFIT_TITLES[number - 1]
+    reply = ask(f"{pair[0]}和{pair[1]}在{title}上有区别吗")
+    assert_grounded(reply)
+    holding = [tier for tier in pair if number <= range_of(tier)]
+    answer = reply["answer"]
+    if len(holding) == len(pair):
+        assert "没有区别" in answer, answer
+    elif holding:
+        assert f"有区别：{holding[0]}持卡人可享受" in answer, answer
+    else:
+        assert "都不能享受" in answer, answer
+
+
+PARTNER_TEXT = strip_markers(next(s for s in SOURCES if s.doc_id == "partner").path.read_text(
+    encoding="utf-8"))
+
+
+def table_rows_in_source(number: str) -> tuple[str, list[str]]:
+    """The name and the rows of one 要素条件 table: the tab-indented lines under 表1.N that are
+    neither a row number nor the column headings."""
+    block = re.split(r"\n表1\.\d", PARTNER_TEXT.split(f"\n表{number} ", 1)[1], maxsplit=1)[0]
+    name = block.splitlines()[0].split("智能制造试点示范")[0].split("试点示范")[0]
+    rows = [line.strip() for line in block.splitlines()[1:] if line.startswith("\t")
+            and not re.fullmatch(r"\d+|序号|要素条件|类别", line.strip())]
+    return name, rows
+
+
+@pytest.mark.parametrize("number", ["1.1", "1.2", "1.3", "1.4"])
+def test_a_pilot_table_asked_as_a_whole_is_quoted_row_by_row(number):
+    name, rows = table_rows_in_source(number)
+    reply = ask(f"{name}试点示范项目的要素条件有哪些")
+    assert_grounded(reply)
+    cited = [squash(c["text"]) for c in reply["citations"]]
+    assert rows and all(squash(row) in cited for row in rows), (rows, cited)
+
+
+@pytest.mark.parametrize("question, levels, noun", [
+    ("国家级、省级、市级孵化平台负责人分别能办什么卡", ["国家级", "省级", "市级"], "孵化平台主要负责人"),
+    ("技能大赛优秀奖，省级和市级的办卡有区别吗", ["省级", "市级"], "技能大赛优秀奖以上获奖者"),
+])
+def test_levels_sharing_one_noun_are_each_placed_under_their_own_card(question, levels, noun):
+    reply = ask(question)
+    assert_grounded(reply)
+    placed = re.findall(r"「[^」]+」属于(钻石卡|金卡|银卡)的申领条件", reply["answer"])
+    assert placed == [tier_whose_list_holds(level + noun) for level in levels], reply["answer"]

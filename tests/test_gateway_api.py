@@ -180,7 +180,9 @@ def test_rules_bad_input_is_a_clear_4xx(client, path, body, status, fragment):
 
 # -- chat relay when Rasa is down -------------------------------------------------------------
 def test_chat_without_rasa_is_503_with_a_message(client):
-    response = client.post("/api/chat", json={"sender": "web-test", "message": "你好"})
+    session = client.post("/api/session", json={}).json()
+    response = client.post("/api/chat", json={"sender": session["sender"], "message": "你好"},
+                           headers={"X-Session-Token": session["token"]})
     assert response.status_code == 503
     assert "暂时不可用" in response.json()["detail"]
 

@@ -60,11 +60,11 @@ def test_truncation_keeps_whole_characters_within_the_byte_limit():
     assert truncate_utf8("短", 2000) == "短"
 
 
-def test_rate_limiter_allows_a_burst_then_refills():
-    limiter = RateLimiter(per_minute=600, burst=3)  # 10 per second
+def test_rate_limiter_allows_a_burst_then_again_once_it_is_out_of_the_window():
+    limiter = RateLimiter(per_minute=600, burst=3)  # 3 in any 0.3 s
     assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
-    assert limiter.allow("b")  # buckets are per key
-    time.sleep(0.15)
+    assert limiter.allow("b")  # counted per key
+    time.sleep(0.65)
     assert limiter.allow("a")
 
 

@@ -22,9 +22,11 @@ SECRETS = (ID, PHONE, CARD, MAIL, ID.lower())
 TYPED = f"身份证{ID}，手机{PHONE}，卡号{CARD}，邮箱{MAIL}。钻石卡有哪些待遇？"
 
 
-def http_json(url: str, body: dict) -> tuple[int, object]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+def http_json(url: str, body: dict, token: str | None = None) -> tuple[int, object]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["X-Session-Token"] = token
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, json.loads(response.read())
@@ -48,15 +50,22 @@ def assert_masked(text: str) -> None:
         assert secret not in text, secret
 
 
+def new_session(stack, kind: str = "widget") -> tuple[str, str]:
+    status, session = http_json(f"{stack.gateway_url}/api/session", {"kind": kind})
+    assert status == 200
+    return session["sender"], session["token"]
+
+
 def test_the_widget_door_stores_and_logs_no_personal_number(stack):
-    sender = "web-pii-" + uuid.uuid4().hex[:8]
-    status, replies = http_json(f"{stack.gateway_url}/api/chat", {"sender": sender, "message": TYPED})
+    sender, token = new_session(stack)
+    status, replies = http_json(f"{stack.gateway_url}/api/chat", {"sender": sender, "message": TYPED},
+                                token)
     assert status == 200 and replies
     kept = stored(sender)
     assert "身份证[身份证号]，手机[手机号]，卡号[银行卡号]，邮箱[邮箱]" in kept
     assert_masked(kept)
     status, receipt = http_json(f"{stack.gateway_url}/api/feedback", {
-        "sender": sender, "helpful": False, "comment": f"请回电{PHONE}或发邮件{MAIL}"})
+        "sender": sender, "helpful": False, "comment": f"请回电{PHONE}或发邮件{MAIL}"}, token)
     assert status == 200 and receipt["message"] == "感谢您的反馈！"
     feedback = ConversationDB().query("SELECT comment, question FROM feedback WHERE id = ?",
                                       (receipt["id"],))[0]
@@ -80,7 +89,7 @@ def test_wechat_messages_and_feedback_keywords_store_no_personal_number(stack):
     user = "oPii" + uuid.uuid4().hex[:8]
     with TestClient(create_app(stack.settings.with_(wechat_token=TOKEN))) as client:
         answer = reply_content(post(client, wechat.query(), wechat.text_xml(
-            "博士可以申领哪种英才卡？", wechat.next_id(), user=user)).text, user)
+            "英才卡申领要提交哪些材料？", wechat.next_id(), user=user)).text, user)
         assert "有帮助" in answer  # the hint under an answer
         reply = post(client, wechat.query(), wechat.text_xml(
             TYPED, wechat.next_id(), user=user)).text
@@ -94,11 +103,11 @@ def test_wechat_messages_and_feedback_keywords_store_no_personal_number(stack):
 
 
 def test_console_feedback_is_stored_masked(stack):
-    sender = "console-" + uuid.uuid4().hex[:8]
+    sender, token = new_session(stack, "console")
     status, receipt = http_json(f"{stack.gateway_url}/api/feedback", {
         "sender": sender, "source": "console", "helpful": False,
         "question": f"来电人{PHONE}问博士能办什么卡", "answer": "博士可申领金卡",
-        "comment": f"来电人身份证{ID}", "clause_ids": ["talent.eligibility.gold.6"]})
+        "comment": f"来电人身份证{ID}", "clause_ids": ["talent.eligibility.gold.6"]}, token)
     assert status == 200
     row = ConversationDB().query("SELECT question, comment, kind, clause_ids FROM feedback "
                                  "WHERE id = ?", (receipt["id"],))[0]
@@ -106,7 +115,7 @@ def test_console_feedback_is_stored_masked(stack):
                    '["talent.eligibility.gold.6"]')
     status, body = http_json(f"{stack.gateway_url}/api/feedback", {
         "sender": sender, "source": "console", "helpful": True, "question": "x",
-        "clause_ids": ["no.such.clause"]})
+        "clause_ids": ["no.such.clause"]}, token)
     assert status == 404 and "未知的条款编号" in body["detail"]
 
 

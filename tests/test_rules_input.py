@@ -36,6 +36,9 @@ BAD_REQUESTS = [
     ("partner", {"facts": {"domain": "人工智能"}}, "以下之一"),
     ("partner", {"facts": {"unit_type": "大学"}}, "以下之一"),
     ("partner", {"facts": {"already_partner": "否"}}, "true 或 false"),
+    # beyond any real figure; before, the wording of the decision overflowed (a crash)
+    ("talent-card", {"facts": {"district_tax_wan": 10**400}}, "过大"),
+    ("partner", {"facts": {"avg_revenue_wan": 1e300}}, "过大"),
 ]
 
 
@@ -45,7 +48,8 @@ def test_api_refuses_bad_input(program, request_, message):
         evaluate(program, request_.get("facts"), request_.get("criteria"))
 
 
-@pytest.mark.parametrize("program,request_,message", BAD_REQUESTS[:4] + BAD_REQUESTS[11:16])
+@pytest.mark.parametrize("program,request_,message",
+                         BAD_REQUESTS[:4] + BAD_REQUESTS[11:16] + BAD_REQUESTS[-2:])
 def test_cli_exits_2_with_a_message(program, request_, message):
     done = run(["evaluate", program], json.dumps(request_, ensure_ascii=False))
     assert done.returncode == 2 and done.stdout == ""

@@ -22,8 +22,10 @@ def service_libraries(url: str) -> set[str]:
 def asked(stack):
     """A document question through the bot, so the action server has answered one."""
     with httpx.Client(base_url=stack.gateway_url, timeout=60, trust_env=False) as client:
-        response = client.post("/api/chat", json={"sender": "lean-check",
-                                                  "message": "博士可以申请什么卡"})
+        session = client.post("/api/session", json={}).json()
+        response = client.post("/api/chat", json={"sender": session["sender"],
+                                                  "message": "英才卡申领要提交哪些材料？"},
+                               headers={"X-Session-Token": session["token"]})
         assert response.status_code == 200, response.text
         assert response.json(), "the bot gave no reply"
         assert client.post("/api/ask", json={"question": "金卡有哪些待遇"}).status_code == 200

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fastapi.testclient import TestClient
 
 from gateway.app import create_app
-from gateway.settings import Settings
+from gateway.settings import DEV_WECHAT_TOKEN, Settings
 
 TOKEN = "test-token-4f9a"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeChat gives it
@@ -119,13 +119,20 @@ def open_safe_reply(server: WeChatServer, xml: str) -> str:
     return server.decrypt(encrypted)
 
 
-SETTINGS = Settings().with_(wechat_token=TOKEN, wechat_aes_key=AES_KEY, wechat_app_id=APP_ID,
-                            rasa_url="http://127.0.0.1:9", rasa_timeout_s=2.0)
+# Plain mode (明文模式); once an AES key is set only safe mode is accepted (SAFE_SETTINGS).
+SETTINGS = Settings().with_(wechat_token=TOKEN, rasa_url="http://127.0.0.1:9", rasa_timeout_s=2.0)
+SAFE_SETTINGS = SETTINGS.with_(wechat_aes_key=AES_KEY, wechat_app_id=APP_ID)
 
 
 @pytest.fixture(scope="module")
 def client():
     with TestClient(create_app(SETTINGS)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def safe_client():
+    with TestClient(create_app(SAFE_SETTINGS)) as test_client:
         yield test_client
 
 
@@ -194,22 +201,22 @@ def test_overlong_text_is_told_the_limit(client, wechat):
 
 
 # -- safe mode ----------------------------------------------------------------------------------
-def test_safe_mode_subscribe_reply_is_encrypted_and_signed(client, wechat):
+def test_safe_mode_subscribe_reply_is_encrypted_and_signed(safe_client, wechat):
     query, envelope = wechat.safe_request(wechat.event_xml("subscribe"))
-    response = post(client, query, envelope)
+    response = post(safe_client, query, envelope)
     assert response.status_code == 200
     assert "云聚英才卡" in reply_content(open_safe_reply(wechat, response.text))
 
 
-def test_safe_mode_forged_msg_signature_is_403(client, wechat):
+def test_safe_mode_forged_msg_signature_is_403(safe_client, wechat):
     query, envelope = wechat.safe_request(wechat.event_xml("subscribe"))
     query["msg_signature"] = "f" * 40
-    assert post(client, query, envelope).status_code == 403
+    assert post(safe_client, query, envelope).status_code == 403
 
 
-def test_safe_mode_other_app_id_is_403(client, wechat):
+def test_safe_mode_other_app_id_is_403(safe_client, wechat):
     query, envelope = wechat.safe_request(wechat.event_xml("subscribe"), app_id="wxSomeoneElse")
-    assert post(client, query, envelope).status_code == 403
+    assert post(safe_client, query, envelope).status_code == 403
 
 
 def test_safe_mode_without_a_configured_key_is_400(wechat):
@@ -218,6 +225,41 @@ def test_safe_mode_without_a_configured_key_is_400(wechat):
         query, envelope = wechat.safe_request(wechat.event_xml("subscribe"))
         response = post(plain_client, query, envelope)
     assert response.status_code == 400 and "WECHAT_AES_KEY" in response.json()["detail"]
+
+
+# -- replays, plaintext under a key, the development token, odd senders ------------------------
+def test_a_signed_url_cannot_be_replayed_with_another_body(client, wechat):
+    """The signature covers token, timestamp and nonce, not the body: a captured URL would
+    carry any message for the whole timestamp window unless the nonce is remembered."""
+    query = wechat.query()
+    first = post(client, query, wechat.event_xml("subscribe"))
+    replayed = post(client, query, wechat.text_xml("你好", wechat.next_id(), user="oMallory"))
+    assert first.status_code == 200
+    assert replayed.status_code == 403 and "已使用" in replayed.json()["detail"]
+    assert client.get("/wechat", params={**query, "echostr": "1"}).status_code == 403
+
+
+def test_plaintext_is_refused_once_an_aes_key_is_set(safe_client, wechat):
+    response = post(safe_client, wechat.query(), wechat.text_xml("你好", wechat.next_id()))
+    assert response.status_code == 403 and "安全模式" in response.json()["detail"]
+
+
+def test_the_development_token_is_refused_off_loopback(wechat):
+    dev = WeChatServer(token=DEV_WECHAT_TOKEN)
+    exposed = SETTINGS.with_(wechat_token=DEV_WECHAT_TOKEN, host="0.0.0.0")
+    with TestClient(create_app(exposed)) as exposed_client:
+        response = post(exposed_client, dev.query(), dev.event_xml("subscribe"))
+        assert response.status_code == 503 and "开发用" in response.json()["detail"]
+        assert exposed_client.get("/wechat", params={**dev.query(), "echostr": "1"}).status_code == 503
+    with TestClient(create_app(SETTINGS.with_(wechat_token=DEV_WECHAT_TOKEN))) as local_client:
+        assert post(local_client, dev.query(), dev.event_xml("subscribe")).status_code == 200
+
+
+@pytest.mark.parametrize("user", ["o" * 300, "oUser name", "oUser\u3000x"])
+def test_a_sender_that_is_no_openid_is_400(client, wechat, user):
+    """The conversation id must fit the tracker store's column (255) and its alphabet."""
+    response = post(client, wechat.query(), wechat.text_xml("你好", wechat.next_id(), user=user))
+    assert response.status_code == 400 and "FromUserName" in response.json()["detail"]
 
 
 # -- hostile XML --------------------------------------------------------------------------------
@@ -256,9 +298,9 @@ def test_xml_bombs_are_refused_fast(client, wechat, body):
     assert time.monotonic() - started < 1.0
 
 
-def test_xml_bomb_inside_the_encrypted_message_is_refused(client, wechat):
+def test_xml_bomb_inside_the_encrypted_message_is_refused(safe_client, wechat):
     query, envelope = wechat.safe_request(BILLION_LAUGHS)
-    response = post(client, query, envelope)
+    response = post(safe_client, query, envelope)
     assert response.status_code == 400 and "DTD" in response.json()["detail"]
 
 
@@ -270,9 +312,10 @@ def test_malformed_messages_are_400(client, wechat, body):
 
 
 def test_cdata_terminator_in_a_reply_cannot_break_the_xml(client, wechat):
-    # An unsigned body rides on a valid signature in plain mode; names come back in the reply.
-    xml = (f"<xml><ToUserName>{OFFICIAL}</ToUserName>"
-           "<FromUserName>oUser]]&gt;&lt;Evil&gt;1&lt;/Evil&gt;&lt;![CDATA[</FromUserName>"
+    # An unsigned body rides on a valid signature in plain mode; names come back in the reply
+    # (a FromUserName like this one is no openid and refused; ToUserName is echoed).
+    xml = ("<xml><ToUserName>gh]]&gt;&lt;Evil&gt;1&lt;/Evil&gt;&lt;![CDATA[</ToUserName>"
+           "<FromUserName>oUser</FromUserName>"
            f"<CreateTime>{int(time.time())}</CreateTime><MsgType>event</MsgType>"
            "<Event>subscribe</Event></xml>")
     response = post(client, wechat.query(), xml)
@@ -284,6 +327,12 @@ def test_cdata_terminator_in_a_reply_cannot_break_the_xml(client, wechat):
 # -- text messages through the real bot ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def bot_client(stack):
+    with TestClient(create_app(stack.settings.with_(wechat_token=TOKEN))) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def safe_bot_client(stack):
     settings = stack.settings.with_(wechat_token=TOKEN, wechat_aes_key=AES_KEY,
                                     wechat_app_id=APP_ID)
     with TestClient(create_app(settings)) as test_client:
@@ -304,7 +353,7 @@ def test_text_message_gets_a_cited_answer_within_five_seconds(bot_client, wechat
     user = f"oText{wechat.next_id()}"
     started = time.monotonic()
     response = post(bot_client, wechat.query(),
-                    wechat.text_xml("博士可以申领哪种英才卡？", wechat.next_id(), user=user))
+                    wechat.text_xml("英才卡申领要提交哪些材料？", wechat.next_id(), user=user))
     elapsed = time.monotonic() - started
     assert response.status_code == 200 and elapsed < 5.0
     content = reply_content(response.text, user)
@@ -313,9 +362,9 @@ def test_text_message_gets_a_cited_answer_within_five_seconds(bot_client, wechat
 
 
 @pytest.mark.stack
-def test_safe_mode_text_message_is_answered_encrypted(bot_client, wechat):
+def test_safe_mode_text_message_is_answered_encrypted(safe_bot_client, wechat):
     query, envelope = wechat.safe_request(wechat.text_xml("钻石卡有哪些待遇？", wechat.next_id()))
-    response = post(bot_client, query, envelope)
+    response = post(safe_bot_client, query, envelope)
     assert response.status_code == 200
     assert reply_content(open_safe_reply(wechat, response.text)).strip()
 

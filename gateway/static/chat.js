@@ -1,10 +1,10 @@
 /* The web chat widget: talks to /api/chat (relayed to Rasa), shows citation cards and
- * quick-reply buttons, and keeps the conversation across reloads (the sender id lives in
- * localStorage; the turns come back from Rasa's tracker store through /api/chat/{id}/history). */
+ * quick-reply buttons, and keeps the conversation across reloads (the conversation's id and
+ * token from /api/session live in localStorage; the turns come back from Rasa's tracker store
+ * through /api/chat/{id}/history, which answers only with the token). */
 (function () {
   "use strict";
 
-  var SENDER_KEY = "zhengce.sender";
   var MAX_CARDS_SHOWN = 3;
   var STARTERS = [
     "我能申领哪种云聚英才卡？",
@@ -32,25 +32,8 @@
     });
   }
 
-  function newSenderId() {
-    var bytes = new Uint8Array(12);
-    (window.crypto || window.msCrypto).getRandomValues(bytes);
-    return "web-" + Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
-  }
-
-  function senderId() {
-    var id = null;
-    try { id = localStorage.getItem(SENDER_KEY); } catch (e) { /* storage blocked */ }
-    if (!id || !/^[A-Za-z0-9_.:-]{1,64}$/.test(id)) {
-      id = newSenderId();
-      try { localStorage.setItem(SENDER_KEY, id); } catch (e) { /* storage blocked */ }
-    }
-    return id;
-  }
-
-  var sender = senderId();
+  var session = window.ZhengceSession.open("widget", "local", "zhengce.session");
+  var JSON_HEADERS = { "Content-Type": "application/json" };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -171,7 +154,8 @@
       var decision = replies[i].custom.type === "decision";
       var bar = window.ZhengceFeedback.bar({
         prompt: decision ? "这次评估结果对您有帮助吗？" : "这条回答有帮助吗？",
-        fields: function () { return { sender: sender, source: "widget", answer: text }; }
+        session: session,
+        fields: function () { return { source: "widget", answer: text }; }
       });
       var turn = turns[turns.length - 1];
       (log.contains(turn) ? turn : log).appendChild(bar);
@@ -234,12 +218,19 @@
     disableOldChoices();
     addUser(shown || message);
     setBusy(true);
-    fetch("/api/chat", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: sender, message: message })
+    session.ready().then(function (s) {
+      return fetch("/api/chat", {
+        method: "POST",
+        headers: session.headers(s, JSON_HEADERS),
+        body: JSON.stringify({ sender: s.sender, message: message })
+      });
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
+        if (response.status === 401 || response.status === 403) {
+          // The conversation is not this page's any more (a token from another key): start
+          // a new one, so the next message goes through.
+          session.renew().catch(function () { /* said below */ });
+        }
         if (!response.ok) throw new Error(errorText(response, body));
         return body || [];
       });
@@ -258,9 +249,10 @@
   }
 
   function askDirectly(question) {
+    var current = session.stored();
     return fetch("/api/ask", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: current ? session.headers(current, JSON_HEADERS) : JSON_HEADERS,
       body: JSON.stringify({ question: question })
     }).then(function (response) {
       if (!response.ok) return;
@@ -272,8 +264,12 @@
   }
 
   function restore() {
+    var current = session.stored();
+    if (!current) { welcome(); return; }  // the session starts with the first message
     setBusy(true);
-    fetch("/api/chat/" + encodeURIComponent(sender) + "/history").then(function (response) {
+    fetch("/api/chat/" + encodeURIComponent(current.sender) + "/history", {
+      headers: session.headers(current)
+    }).then(function (response) {
       return response.ok ? response.json() : [];
     }).catch(function () { return []; }).then(function (turns) {
       setBusy(false);
@@ -310,8 +306,7 @@
   input.addEventListener("input", autoSize);
 
   document.getElementById("new-chat").addEventListener("click", function () {
-    sender = newSenderId();
-    try { localStorage.setItem(SENDER_KEY, sender); } catch (e) { /* storage blocked */ }
+    session.renew().catch(function (error) { addSystem(error.message); });
     log.innerHTML = "";
     welcome();
     input.focus();

@@ -14,28 +14,16 @@
   var current = { hits: [], suggestion: "" };
   var searchFeedback = document.getElementById("search-feedback");
 
-  /* Feedback from the agent on a search or a decision: kept under this browser tab's id. */
-  var SESSION_KEY = "zhengce.console";
-  function consoleSession() {
-    var id = null;
-    try { id = sessionStorage.getItem(SESSION_KEY); } catch (e) { /* storage blocked */ }
-    if (!id) {
-      var bytes = new Uint8Array(8);
-      window.crypto.getRandomValues(bytes);
-      id = "console-" + Array.prototype.map.call(bytes, function (b) {
-        return ("0" + b.toString(16)).slice(-2);
-      }).join("");
-      try { sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* storage blocked */ }
-    }
-    return id;
-  }
+  /* Feedback from the agent on a search or a decision: kept under this browser tab's
+   * session (its id and token from /api/session), which also counts its requests. */
+  var session = window.ZhengceSession.open("console", "session", "zhengce.console");
 
   function feedbackBar(prompt, fields) {
     return window.ZhengceFeedback.bar({
       prompt: prompt,
+      session: session,
       fields: function () {
         var body = fields();
-        body.sender = consoleSession();
         body.source = "console";
         return body;
       }
@@ -54,7 +42,11 @@
   }
 
   function getJSON(url, options) {
-    return fetch(url, options).then(function (response) {
+    options = options || {};
+    return session.ready().then(function (s) {
+      options.headers = session.headers(s, options.headers);
+      return fetch(url, options);
+    }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         if (!response.ok) throw new Error(errorOf(response, body));
         return body;

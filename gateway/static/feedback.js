@@ -1,7 +1,8 @@
 /* The feedback bar under an answer or a decision: 有帮助 / 没帮助 and an optional comment,
  * posted to /api/feedback. Shared by the chat widget and the hotline console:
  *   ZhengceFeedback.bar({prompt: "这条回答有帮助吗？", fields: function () { return {...}; }})
- * returns the element; `fields` gives what the request carries besides the rating. */
+ * returns the element; `fields` gives what the request carries besides the rating, `session`
+ * (a ZhengceSession) the conversation it is sent in the name of. */
 (function () {
   "use strict";
 
@@ -54,10 +55,13 @@
       var body = options.fields();
       body.helpful = helpful;
       if (comment.value.trim()) body.comment = comment.value.trim();
-      fetch("/api/feedback", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body)
+      options.session.ready().then(function (session) {
+        body.sender = session.sender;
+        return fetch("/api/feedback", {
+          method: "POST",
+          headers: options.session.headers(session, { "Content-Type": "application/json" }),
+          body: JSON.stringify(body)
+        });
       }).then(function (response) {
         return response.json().catch(function () { return null; }).then(function (answer) {
           if (!response.ok) {

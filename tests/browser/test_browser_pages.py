@@ -58,7 +58,7 @@ def test_widget_answers_with_a_citation_card_and_keeps_the_conversation(page):
     page.wait_for_selector(".msg.bot")  # the welcome, with starter quick replies
     assert page.locator(".quick button").count() >= 3
 
-    question = "博士可以申领哪种英才卡？"
+    question = "英才卡申领要提交哪些材料？"
     page.get_by_label("输入您的问题").fill(question)
     page.keyboard.press("Enter")
     page.wait_for_selector(f'.msg.user:has-text("{question}")')

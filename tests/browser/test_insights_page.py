@@ -25,18 +25,33 @@ pytestmark = [pytest.mark.stack, pytest.mark.browser]
 WEATHER = ["明天天气怎么样", "明天会下雨吗", "后天天气如何"]
 
 
-def call(url: str, body: dict | None = None, token: str | None = None):
+def call(url: str, body: dict | None = None, token: str | None = None,
+         session: dict | None = None):
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    if session:
+        headers["X-Session-Token"] = session["token"]
     request = urllib.request.Request(url, data=json.dumps(body).encode() if body else None,
                                      headers=headers)
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 
 
-def chat(stack, sender: str, message: str) -> list:
-    return call(f"{stack.gateway_url}/api/chat", {"sender": sender, "message": message})
+def new_session(stack) -> dict:
+    return call(f"{stack.gateway_url}/api/session", {"kind": "widget"})
+
+
+def chat(stack, session: dict, message: str) -> list:
+    return call(f"{stack.gateway_url}/api/chat", {"sender": session["sender"], "message": message},
+                session=session)
+
+
+def rate(stack, session: dict, helpful: bool, comment: str | None = None) -> dict:
+    body = {"sender": session["sender"], "helpful": helpful}
+    if comment:
+        body["comment"] = comment
+    return call(f"{stack.gateway_url}/api/feedback", body, session=session)
 
 
 def report(stack) -> dict:
@@ -48,14 +63,15 @@ def conversations(stack):
     """Six conversations and two ratings, through the gateway as the widget holds them."""
     before = report(stack)
     run = uuid.uuid4().hex[:6]
-    chat(stack, f"web-ins-{run}-a", "钻石卡有哪些待遇？")
-    call(f"{stack.gateway_url}/api/feedback", {"sender": f"web-ins-{run}-a", "helpful": True})
-    for i, question in enumerate(WEATHER):
-        chat(stack, f"web-ins-{run}-w{i}", question)
+    answered = new_session(stack)
+    chat(stack, answered, "钻石卡有哪些待遇？")
+    rate(stack, answered, True)
+    weather = [new_session(stack) for _ in WEATHER]
+    for session, question in zip(weather, WEATHER):
+        chat(stack, session, question)
     comment = f"想知道天气 {run}"
-    call(f"{stack.gateway_url}/api/feedback",
-         {"sender": f"web-ins-{run}-w0", "helpful": False, "comment": comment})
-    decided = chat(stack, f"web-ins-{run}-d", "我是博士，所在单位在白云区注册，能办哪种英才卡？")
+    rate(stack, weather[0], False, comment)
+    decided = chat(stack, new_session(stack), "我是博士，所在单位在白云区注册，能办哪种英才卡？")
     assert any((r.get("custom") or {}).get("type") == "decision" for r in decided), decided
     return {"before": before, "comment": comment}
 
@@ -151,7 +167,7 @@ def test_widget_and_console_take_feedback_into_the_store(browser, stack):
     page.get_by_label("输入您的问题").fill("我是博士，所在单位在白云区注册，能办哪种英才卡？")
     page.keyboard.press("Enter")
     page.get_by_role("group", name="这次评估结果对您有帮助吗？").wait_for()  # after a decision
-    sender = page.evaluate("localStorage.getItem('zhengce.sender')")
+    sender = page.evaluate("JSON.parse(localStorage.getItem('zhengce.session')).sender")
     rows = ConversationDB().query("SELECT helpful, comment, kind, answer FROM feedback "
                                   "WHERE sender_id = ?", (sender,))
     assert len(rows) == 1 and rows[0][:3] == (0, "希望列出全部待遇 [手机号]", "answer")
@@ -163,7 +179,7 @@ def test_widget_and_console_take_feedback_into_the_store(browser, stack):
     page.wait_for_selector(".hit")
     page.get_by_role("group", name="这次检索结果有帮助吗？").get_by_role("button", name="有帮助").click()
     page.get_by_text("感谢您的反馈！").wait_for()
-    console = page.evaluate("sessionStorage.getItem('zhengce.console')")
+    console = page.evaluate("JSON.parse(sessionStorage.getItem('zhengce.console')).sender")
     rows = ConversationDB().query("SELECT helpful, question, kind FROM feedback WHERE sender_id = ?",
                                   (console,))
     assert rows == [(1, "金卡的申领条件是什么", "search")]
