@@ -17,10 +17,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # Each area's mk/*.mk file adds its own steps to these lists.
 SETUP_STEPS :=
+TEST_SETUP_STEPS :=
 TEST_STEPS  :=
 BENCH_STEPS :=
 
-.PHONY: help setup test bench clean
+.PHONY: help setup serve-setup test bench clean
 help:
 	@echo "make run    set everything up and start the assistant (http://127.0.0.1:8000)"
 	@echo "make test   set everything up and run all tests"
@@ -28,9 +29,13 @@ help:
 
 include $(sort $(wildcard mk/*.mk))
 
-setup: env derived $(SETUP_STEPS)
+# What `make run` needs (serving and building environments, Rasa, the derived files); `setup`
+# adds the testing environment (.venv) that the tests and the contract's commands use.
+serve-setup: serve-env derived $(SETUP_STEPS)
 
-test: setup
+setup: serve-setup env
+
+test: setup $(TEST_SETUP_STEPS)
 	$(PY) -m pytest -q -p no:cacheprovider tests
 	@for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step; done
 

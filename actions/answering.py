@@ -20,7 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies
 from knowledge import contacts as contacts_of_documents
 from actions.routing import INSTRUCTION_REPLY, is_instruction, own_case
-from retrieval import search as retrieval_search
+from actions import knowledge_client
+from actions.knowledge_client import KnowledgeUnavailable, QuestionRefused
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +32,21 @@ _HANDOFF_WORDS = re.compile(
 _PARTNER_WORDS = ("合作伙伴", "智能制造", "申报书", "遴选", "直接认定", "工信")
 
 
-# What the action server's health reports about retrieval (actions/status.py).
+# Retrieval's state when this process holds the index, for the action server's health.
 RETRIEVAL_STATE = {"status": "loading the index"}
+
+
+def retrieval_state() -> str:
+    """What the action server's health reports about retrieval (actions/status.py): its own
+    index's state, or, when it asks the gateway, the gateway's."""
+    if knowledge_client.knowledge_url() is not None:
+        return knowledge_client.gateway_state()
+    return RETRIEVAL_STATE["status"]
 
 
 def _warm_up() -> None:
     try:
-        retrieval_search("云聚英才卡", k=1)
+        knowledge_client.search("云聚英才卡", k=1)
         RETRIEVAL_STATE["status"] = "ok"
         log.info("retrieval index loaded")
     except Exception as exc:  # the first question will load it (and report the error) instead
@@ -52,18 +61,24 @@ def _in_action_server() -> bool:
     return bool(spec and spec.name.startswith("rasa_sdk"))
 
 
-if os.environ.get("ACTIONS_WARMUP", "1") == "1" and _in_action_server():
+# Only when this process holds the index itself (no gateway named to ask).
+if (os.environ.get("ACTIONS_WARMUP", "1") == "1" and _in_action_server()
+        and knowledge_client.knowledge_url() is None):
     threading.Thread(target=_warm_up, name="retrieval-warm-up", daemon=True).start()
 
 
 def answer(question: str) -> Dict[str, Any]:
     """The answering module's answer, with bad input turned into a refusal instead of an error."""
-    from answering import QuestionError, ask
-
     try:
-        return ask(question)
-    except QuestionError as error:
+        return knowledge_client.ask(question)
+    except QuestionRefused as error:
         return {"answer": str(error), "status": "not_covered", "answerable": False, "citations": []}
+    except KnowledgeUnavailable:
+        log.exception("the gateway did not answer the question")
+        hotline = contacts_of_documents.talent_hotline()
+        return {"answer": f"暂时无法查询文件内容，请稍后再试，或致电{hotline['office']}：{hotline['phone']}。"
+                          + replies.partner_contact_line(),
+                "status": "not_covered", "answerable": False, "citations": []}
 
 
 def utter_answer(dispatcher: CollectingDispatcher, question: str) -> None:
@@ -150,7 +165,10 @@ def handoff(message: str, active_form: str | None = None) -> tuple[str, list]:
         return ("智能制造生态合作伙伴申报：" + replies.partner_contact_line(),
                 [replies.citation(replies.PARTNER_CONTACT_CLAUSE)])
     if len(topic) >= 2:
-        result = retrieval_search(message, k=3)
+        try:
+            result = knowledge_client.search(message, k=3)
+        except (KnowledgeUnavailable, QuestionRefused):
+            result = {"answerable": False, "hits": []}   # the general hotline below
         for hit in result["hits"] if result["answerable"] else []:
             clause = replies.clause_by_id(hit["clause_id"]) or {}
             contacts = clause.get("contacts") or []

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answering import RETRIEVAL_STATE, _in_action_server
+from actions.answering import _in_action_server, retrieval_state
 
 NAME = "action_service_status"
 
@@ -20,6 +20,6 @@ class ActionServiceStatus(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        state = RETRIEVAL_STATE["status"] if _in_action_server() else "not in the action server"
+        state = retrieval_state() if _in_action_server() else "not in the action server"
         dispatcher.utter_message(json_message={"retrieval": state})
         return []

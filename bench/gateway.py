@@ -1,10 +1,12 @@
-"""`make bench` (gateway): /api/ask latency p50/p95 and errors under 20 concurrent clients on
-loopback.
+"""`make bench` (the running stack): in one run, side by side, for /api/ask and for chat turns
+(/api/chat through Rasa and the action server): one client alone (p50/p95, req/s) and 20
+concurrent clients (p50/p95, req/s), the ratio of the two throughputs; the resident memory of
+each service and their total; start to ready.
 
-A gateway process of its own is started on a free port (the same command `make run` uses, via
-gateway.supervisor), with the per-client rate limit lifted: all 20 clients come from 127.0.0.1,
-and the limit is not what is being measured. /api/ask needs neither Rasa nor the action
-server. The load is bounded in count and time and stops by itself.
+A stack of its own is started on free ports (the same supervisor as `make run`), with the
+per-client rate limit lifted: all clients come from 127.0.0.1, and the limit is not what is
+measured. Each chat client is its own conversation, asking the dev set's questions in turn.
+The load is bounded in count and time and stops by itself.
 """
 from __future__ import annotations
 
@@ -16,16 +18,20 @@ import socket
 import statistics
 import sys
 import time
+import uuid
+from urllib.parse import urlparse
 
 import httpx2 as httpx
 import yaml
 
+from bench.processes import pid_on_port, rss_mb
 from gateway.settings import Settings
-from gateway.supervisor import ROOT, build_services
+from gateway.supervisor import ROOT, Stack, StackError
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
-TIME_LIMIT_S = float(os.environ.get("BENCH_TIME_LIMIT_S", "240"))
+ASK_REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
+CHAT_REQUESTS = int(os.environ.get("BENCH_CHAT_REQUESTS", "200"))
+TIME_LIMIT_S = float(os.environ.get("BENCH_TIME_LIMIT_S", "180"))
 DEV_SET = ROOT / "tests" / "data" / "qa_dev.yml"
 
 
@@ -40,8 +46,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-async def load(base_url: str, questions: list[str], clients: int,
-               requests: int) -> tuple[list[float], list[str], float]:
+async def load(base_url: str, kind: str, questions: list[str], clients: int,
+               requests: int) -> dict:
     """`clients` workers share `requests` questions; each waits for its answer before the next."""
     latencies: list[float] = []
     errors: list[str] = []
@@ -52,15 +58,22 @@ async def load(base_url: str, questions: list[str], clients: int,
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits,
                                  trust_env=False) as client:
         async def worker() -> None:
+            sender = f"bench-{uuid.uuid4().hex[:12]}"
             for question in queue:
                 if time.monotonic() > deadline:
                     return
                 started = time.perf_counter()
                 try:
-                    response = await client.post("/api/ask", json={"question": question})
-                    ok = response.status_code == 200 and "answer" in response.json()
+                    if kind == "ask":
+                        response = await client.post("/api/ask", json={"question": question})
+                        ok = response.status_code == 200 and "answer" in response.json()
+                    else:
+                        response = await client.post("/api/chat", json={"sender": sender,
+                                                                        "message": question})
+                        ok = response.status_code == 200 and bool(response.json())
                     if not ok:
                         errors.append(f"HTTP {response.status_code}")
+                        continue
                 except (httpx.HTTPError, ValueError) as exc:
                     errors.append(type(exc).__name__)
                     continue
@@ -68,60 +81,67 @@ async def load(base_url: str, questions: list[str], clients: int,
 
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
-        return latencies, errors, time.perf_counter() - began
+        wall = time.perf_counter() - began
+    return {"clients": clients, "done": len(latencies), "errors": errors,
+            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "p95_ms": round(percentile(latencies, 0.95), 1) if latencies else None,
+            "rps": round(len(latencies) / wall, 1) if wall else None}
+
+
+def memory(settings: Settings) -> dict:
+    urls = {"gateway": f"http://{settings.host}:{settings.port}",
+            "actions": settings.action_server_url, "rasa": settings.rasa_url}
+    out = {}
+    for name, url in urls.items():
+        pid = pid_on_port(urlparse(url).port)
+        out[name] = round(rss_mb(pid)) if pid else None
+    out["total"] = sum(v for v in out.values() if v)
+    return out
 
 
 def main() -> int:
     questions = [case["q"] for case in yaml.safe_load(DEV_SET.read_text())["cases"]]
-    port = free_port()
-    settings = Settings.from_env().with_(port=port)
-    gateway = next(s for s in build_services(settings) if s.name == "gateway")
-    gateway.name = "gateway-bench"
-    gateway.env = {"RATE_LIMIT_PER_MINUTE": "1000000", "RATE_LIMIT_BURST": "1000000"}
-    gateway.start()
+    # The services read their addresses from the environment, as under `make run`.
+    os.environ.update(RATE_LIMIT_PER_MINUTE="1000000", RATE_LIMIT_BURST="1000000",
+                      GATEWAY_PORT=str(free_port()), RASA_URL=f"http://127.0.0.1:{free_port()}",
+                      ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}")
+    settings = Settings.from_env()
+    stack = Stack(settings, progress=lambda line: None)
+    began = time.perf_counter()
     try:
-        base_url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while not gateway.healthy():
-            if gateway.exited() is not None or time.monotonic() > deadline:
-                print("gateway did not start:\n" + gateway.log_tail(), file=sys.stderr)
-                return 1
-            time.sleep(0.3)
-        started = time.perf_counter()
-        warm = httpx.post(f"{base_url}/api/ask", json={"question": questions[0]}, timeout=300,
-                          trust_env=False)
-        warm.raise_for_status()
-        first = time.perf_counter() - started
-
-        alone, alone_errors, _ = asyncio.run(load(base_url, questions, 1, 40))
-        latencies, errors, wall = asyncio.run(load(base_url, questions, CLIENTS, REQUESTS))
-        errors += alone_errors
+        stack.start()
+    except StackError as exc:
+        print(f"bench: the stack did not start: {exc}", file=sys.stderr)
+        return 1
+    ready_s = time.perf_counter() - began
+    try:
+        url = stack.gateway_url
+        runs = {}
+        for kind, total in (("ask", ASK_REQUESTS), ("chat", CHAT_REQUESTS)):
+            asyncio.run(load(url, kind, questions[:3], 1, 3))            # warm
+            runs[kind] = (asyncio.run(load(url, kind, questions, 1, total // 5)),
+                          asyncio.run(load(url, kind, questions, CLIENTS, total)))
+        rss = memory(settings)
     finally:
-        gateway.stop()
+        stack.stop()
 
-    done = len(latencies)
-    figures = {
-        "clients": CLIENTS, "requests": done + len(errors), "errors": len(errors),
-        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p95_ms": round(percentile(latencies, 0.95), 1) if latencies else None,
-        "max_ms": round(max(latencies), 1) if latencies else None,
-        "throughput_rps": round(done / wall, 1) if wall else None,
-        "first_request_s": round(first, 1),
-        "single_client_p50_ms": round(statistics.median(alone), 1) if alone else None,
-        "ask_concurrency": int(os.environ.get("ASK_CONCURRENCY", "1")),
-    }
-    print(f"gateway /api/ask, {CLIENTS} concurrent clients on loopback: "
-          f"{figures['requests']} requests, errors {figures['errors']}, "
-          f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, "
-          f"{figures['throughput_rps']} req/s; one client alone: p50 "
-          f"{figures['single_client_p50_ms']} ms; first request (loading the index): "
-          f"{figures['first_request_s']} s")
-    if errors:
-        print("  errors: " + ", ".join(sorted(set(errors))))
+    print(f"stack (gateway, Rasa, action server): start to ready {ready_s:.1f} s")
+    print(f"{'':10}{'1 client p50/p95 ms':>22}{'req/s':>8}{f'{CLIENTS} clients p50/p95 ms':>24}"
+          f"{'req/s':>8}{'ratio':>7}{'errors':>8}")
+    for kind, (alone, many) in runs.items():
+        ratio = round(many["rps"] / alone["rps"], 2) if alone["rps"] and many["rps"] else None
+        errors = len(alone["errors"]) + len(many["errors"])
+        label = "/api/ask" if kind == "ask" else "chat turn"
+        print(f"{label:10}{alone['p50_ms']:>13} / {alone['p95_ms']:<6}{alone['rps']:>8}"
+              f"{many['p50_ms']:>15} / {many['p95_ms']:<6}{many['rps']:>8}{ratio:>7}{errors:>8}")
+        runs[kind] = {"single": alone, "concurrent": many, "ratio": ratio}
+    print("resident memory (MB): " + ", ".join(f"{k} {v}" for k, v in rss.items()))
     out = ROOT / "results" / "bench-gateway.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
-    return 0 if not errors else 1
+    out.write_text(json.dumps({"ready_s": round(ready_s, 1), "runs": runs, "rss_mb": rss},
+                              ensure_ascii=False, indent=1) + "\n")
+    failed = any(r["single"]["errors"] or r["concurrent"]["errors"] for r in runs.values())
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

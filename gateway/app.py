@@ -21,6 +21,7 @@ from gateway import knowledge_service as knowledge
 from gateway.conversation_db import ConversationDB
 from gateway.feedback import FeedbackStore, feedback_router
 from gateway.health import is_ok, store_state, supervisor_state
+from gateway.internal import internal_router
 from gateway.limits import BodySizeLimit, RateLimiter, client_address, proxy_networks
 from gateway.privacy import install_log_masking
 from gateway.retention import retention_job
@@ -336,6 +337,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(503, "助手暂时不可用，请稍后再试 (the bot is unavailable)") from exc
 
     app.include_router(wechat_router(wechat))
+    app.include_router(internal_router())
     app.include_router(feedback_router(feedback, limiter, sessions))
     app.include_router(staff_router(StaffAuth(settings.staff_token), conversations))
     return app

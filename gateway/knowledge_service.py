@@ -1,9 +1,10 @@
 """The gateway's view of retrieval (answers, console search) and the rules engine.
 
 Retrieval loads its embedding model and index once per process; `warm_up` does that at start
-so /healthz turns green only when the first question is answered fast. Calls are CPU-bound
-and run in worker threads; a semaphore keeps them from fighting over the two cores (PyTorch
-already uses both for one query), which measured better than running them all at once.
+so /healthz turns green only when the first question is answered fast. Calls run in worker
+threads, many at once: questions that reach the encoder together are encoded as one batch
+(retrieval/batching.py), which is what lets concurrent clients share the two cores. The
+semaphore (ASK_CONCURRENCY) only bounds how many are in flight.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ log = logging.getLogger("gateway.knowledge")
 
 PROGRAMS = {"talent-card": "白云区云聚英才卡", "partner": "广东省智能制造生态合作伙伴"}
 
-_slots = threading.BoundedSemaphore(int(os.environ.get("ASK_CONCURRENCY", "1")))
+_slots = threading.BoundedSemaphore(int(os.environ.get("ASK_CONCURRENCY", "32")))
 _warming = threading.Lock()
 _state = {"status": "loading the index", "failed_at": None}
 RETRY_AFTER_S = 10.0

@@ -194,17 +194,27 @@ def rasa_service(settings: Settings, url: str, name: str = "rasa", env: dict | N
     )
 
 
-VENV_PYTHON = str(ROOT / ".venv" / "bin" / "python")
+def _local_address(host: str) -> str:
+    """Where a process on this machine reaches a server bound to `host`."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+# Serving environment: no PyTorch, no test tools (mk/env.mk).
+SERVE_PYTHON = str(ROOT / ".venv-serve" / "bin" / "python")
 
 
 def actions_service(settings: Settings) -> Service:
+    """The action server asks the gateway for answers (POLICY_KNOWLEDGE_URL): the gateway holds
+    the one copy of the embedding model and index, so the action server's retrieval is ready
+    when the gateway's is (actions/status.py reports that on /healthz)."""
     actions = urlparse(settings.action_server_url)
     return Service(
         name="actions",
-        command=[VENV_PYTHON, "-m", "rasa_sdk", "--actions", "actions",
+        command=[SERVE_PYTHON, "-m", "rasa_sdk", "--actions", "actions",
                  "--port", str(actions.port or 5055)],
         health_url=f"{settings.action_server_url}/health",
-        env={"SANIC_HOST": actions.hostname or "127.0.0.1"},
+        env={"SANIC_HOST": actions.hostname or "127.0.0.1",
+             "POLICY_KNOWLEDGE_URL": f"http://{_local_address(settings.host)}:{settings.port}"},
     )
 
 
@@ -215,7 +225,7 @@ def gateway_service(settings: Settings, workers: int = 1, env: dict | None = Non
     # TRUSTED_PROXIES (gateway/limits.py).
     return Service(
         name="gateway",
-        command=[VENV_PYTHON, "-m", "uvicorn", "gateway.app:app", "--host", settings.host,
+        command=[SERVE_PYTHON, "-m", "uvicorn", "gateway.app:app", "--host", settings.host,
                  "--port", str(settings.port), "--ws", "none", "--no-access-log",
                  "--no-proxy-headers", "--workers", str(workers)],
         health_url=f"http://{settings.host}:{settings.port}/livez",
@@ -262,7 +272,7 @@ class Stack:
             return f"no answer ({exc})"
 
     def check_prerequisites(self) -> None:
-        missing = [path for path in (ROOT / ".venv" / "bin" / "python",
+        missing = [path for path in (ROOT / ".venv-serve" / "bin" / "python",
                                      ROOT / ".venv-rasa" / "bin" / "rasa") if not path.exists()]
         if missing:
             raise StackError("missing environment(s): " + ", ".join(map(str, missing))

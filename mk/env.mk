@@ -1,15 +1,35 @@
-# The actions environment (.venv): actions, retrieval, rules, gateway and tests.
-# Rasa itself needs older numpy/pydantic/setuptools, so it lives in its own .venv-rasa (mk/rasa.mk).
-.PHONY: env
-env: .venv/.installed
+# Python environments, one per role, each from its pinned list in requirements/:
+#   .venv-serve  serving.txt (+ serving-nodeps.txt): the gateway and the action server. No
+#                PyTorch, no test tools: all that `make run` installs besides Rasa's.
+#   .venv-build  building.txt (serving + PyTorch, transformers, onnx): converts the embedding
+#                model (embedding_build/) at setup.
+#   .venv        testing.txt (building + pytest, Playwright, schemathesis): the tests and the
+#                contract's commands (`.venv/bin/python -m retrieval search` …), `make test`.
+# Rasa itself needs older numpy/pydantic/setuptools, so it lives in .venv-rasa (mk/rasa.mk).
+# rasa-sdk 3.6 declares Python <3.11 but runs on 3.11: serving-nodeps.txt goes in without its
+# metadata checks, after its own requirements (pinned in serving.txt).
+SERVE_PY := .venv-serve/bin/python
+BUILD_PY := .venv-build/bin/python
 
-# torch first and alone: the pinned CPU wheel is on this machine's local wheel path; any other
-# order lets pip pull the CUDA build (several GB). rasa-sdk 3.6 declares Python <3.11 but runs on
-# 3.11, so it goes in without its metadata checks, after its own requirements (in the lock).
-.venv/.installed: requirements/actions.txt
-	test -x .venv/bin/python || python3 -m venv .venv
-	.venv/bin/pip install -q torch==2.13.0
-	.venv/bin/pip install -q -r requirements/actions.txt
-	.venv/bin/pip install -q --no-deps --ignore-requires-python rasa-sdk==3.6.2
-	.venv/bin/pip check
-	touch $@
+.PHONY: env serve-env build-env
+env: .venv/.installed
+serve-env: .venv-serve/.installed
+build-env: .venv-build/.installed
+
+define make_venv
+	test -x $(1)/bin/python || python3 -m venv $(1)
+	$(1)/bin/pip install -q -r $(2)
+	$(1)/bin/pip install -q --no-deps --ignore-requires-python -r requirements/serving-nodeps.txt
+	$(1)/bin/pip check
+	touch $(1)/.installed
+endef
+
+.venv-serve/.installed: requirements/serving.txt requirements/serving-nodeps.txt
+	$(call make_venv,.venv-serve,requirements/serving.txt)
+
+.venv-build/.installed: requirements/building.txt requirements/serving.txt requirements/serving-nodeps.txt
+	$(call make_venv,.venv-build,requirements/building.txt)
+
+.venv/.installed: requirements/testing.txt requirements/building.txt requirements/serving.txt \
+                  requirements/serving-nodeps.txt
+	$(call make_venv,.venv,requirements/testing.txt)

@@ -2,11 +2,11 @@
 # action server, Rasa and the gateway on 127.0.0.1 and stops all three on Ctrl-C.
 .PHONY: run browser bench-gateway
 
-SETUP_STEPS += browser
+TEST_SETUP_STEPS += browser
 BENCH_STEPS += bench-gateway
 
-run: setup
-	@$(PY) -m gateway.run
+run: serve-setup
+	@$(SERVE_PY) -m gateway.run
 
 # The browser tests drive Debian's Chromium (never a browser downloaded by a test tool) and
 # need CJK fonts to render the pages; installed once, as root (CI) or through sudo. Without

@@ -2,6 +2,6 @@
 .PHONY: derived
 derived: $(BUILD)/clauses.json
 
-$(BUILD)/clauses.json: knowledge/sources/*.txt knowledge/*.py .venv/.installed
+$(BUILD)/clauses.json: knowledge/sources/*.txt knowledge/*.py .venv-serve/.installed
 	@mkdir -p $(BUILD)
-	$(PY) -m knowledge clauses > $@.tmp && mv $@.tmp $@
+	$(SERVE_PY) -m knowledge clauses > $@.tmp && mv $@.tmp $@

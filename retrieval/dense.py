@@ -8,6 +8,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from retrieval.batching import MicroBatcher
 from retrieval.encoder import Encoder
 from retrieval.passages import PASSAGE_FORMAT
 
@@ -22,6 +23,7 @@ class DenseIndex:
         self.size = len(passages)
         self.fingerprint = self._fingerprint(encoder, passages)
         self.index = self._load(index_dir) or self._build(passages, index_dir)
+        self._batcher = MicroBatcher(self._encode_and_score_batch, name="query-encoder")
 
     @staticmethod
     def _fingerprint(encoder: Encoder, passages: list[str]) -> str:
@@ -54,11 +56,23 @@ class DenseIndex:
         return index
 
     def encode(self, question: str) -> np.ndarray:
-        return np.ascontiguousarray(self.encoder.encode_queries([question])[0], dtype=np.float32)
+        return self.encode_and_score(question)[0]
+
+    def encode_and_score(self, question: str) -> tuple[np.ndarray, np.ndarray]:
+        """The question's vector and its cosine to every clause; questions asked at the same
+        time from other threads are encoded and searched in the same batch."""
+        return self._batcher.submit(question)
 
     def scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of the question to every clause, in clause order."""
-        similarities, ids = self.index.search(query_vector.reshape(1, -1), self.size)
-        scores = np.empty(self.size, dtype=np.float32)
-        scores[ids[0]] = similarities[0]
+        return self._scores(query_vector.reshape(1, -1))[0]
+
+    def _scores(self, query_vectors: np.ndarray) -> np.ndarray:
+        similarities, ids = self.index.search(query_vectors, self.size)
+        scores = np.empty((len(query_vectors), self.size), dtype=np.float32)
+        np.put_along_axis(scores, ids, similarities, axis=1)
         return scores
+
+    def _encode_and_score_batch(self, questions: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        vectors = np.ascontiguousarray(self.encoder.encode_queries(questions), dtype=np.float32)
+        return list(zip(vectors, self._scores(vectors)))

@@ -1,4 +1,4 @@
-"""Dense sentence encoder for retrieval: sentence-transformers, with a fast ONNX backend.
+"""Dense sentence encoder for retrieval: ONNX Runtime + tokenizers, or sentence-transformers.
 
     from retrieval.encoder import Encoder
     encoder = Encoder()                        # the built multilingual-e5-small folder
@@ -11,10 +11,11 @@ Which model: the `model` argument, else $POLICY_EMBEDDING_MODEL, else the folder
 name or folder works, e.g. BAAI/bge-small-zh-v1.5 where a model hub can be reached.
 
 Which backend ($POLICY_EMBEDDING_BACKEND or the `backend` argument):
-- "onnx": the folder's onnx/model.onnx under ONNX Runtime (retrieval.onnx_backend); same
-  tokeniser, prompts, pooling and normalisation; about half the latency of PyTorch for a
-  short query on 2 cores, with embeddings equal to PyTorch's to cosine 0.99999.
-- "torch": plain `SentenceTransformer(path)` in float32.
+- "onnx": the folder's onnx/model.onnx under ONNX Runtime with its tokenizer.json under
+  `tokenizers` (retrieval.onnx_backend): what serving runs, without PyTorch; same
+  tokeniser, prompts, pooling and normalisation as sentence-transformers, about half the
+  latency of PyTorch for a short query on 2 cores, embeddings equal to cosine 0.99999.
+- "torch": plain `SentenceTransformer(path)` in float32 (needs the building environment).
 Default: "onnx" when the folder has onnx/model.onnx, else "torch".
 
 Threads ($POLICY_EMBEDDING_THREADS): default, the CPUs this process may use.
@@ -30,10 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.onnx_backend import PASSAGE_PROMPT_NAMES, OnnxSentenceEncoder, has_onnx
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = PROJECT_ROOT / "build" / "models" / "multilingual-e5-small"
 BACKENDS = ("torch", "onnx")
-_PASSAGE_PROMPT_NAMES = ("passage", "document", "corpus")  # first one the model defines wins
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +53,13 @@ class Encoder:
         self.backend = self._choose_backend(backend or os.environ.get("POLICY_EMBEDDING_BACKEND"))
         self.batch_size = batch_size
         self._model = self._load()
-        self._query_prompt = self._model.prompts.get("query") or None
-        self._passage_prompt = next(
-            (self._model.prompts[name] for name in _PASSAGE_PROMPT_NAMES
-             if self._model.prompts.get(name)), None)
 
     # --- public API ------------------------------------------------------------------------
 
     @property
     def dim(self) -> int:
+        if self.backend == "onnx":
+            return self._model.dim
         return int(self._model.get_embedding_dimension())
 
     @cached_property
@@ -68,21 +68,27 @@ class Encoder:
         return model_fingerprint(self.model_name)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt)
+        return self._encode(texts, "query")
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._passage_prompt)
+        return self._encode(texts, "passage")
 
     def __repr__(self) -> str:
         return f"Encoder({self.model_name!r}, backend={self.backend!r}, threads={self.threads})"
 
     # --- internals -------------------------------------------------------------------------
 
-    def _encode(self, texts: list[str], prompt: str | None) -> np.ndarray:
+    def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
             raise TypeError("texts must be a list of strings")
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.backend == "onnx":
+            prompt = self._model.query_prompt if kind == "query" else self._model.passage_prompt
+            return self._model.encode(list(texts), prompt, batch_size=self.batch_size)
+        prompts = self._model.prompts
+        names = ("query",) if kind == "query" else PASSAGE_PROMPT_NAMES
+        prompt = next((prompts[name] for name in names if prompts.get(name)), None)
         vectors = self._model.encode(
             list(texts), prompt=prompt, batch_size=self.batch_size, convert_to_numpy=True,
             normalize_embeddings=True, show_progress_bar=False,
@@ -90,8 +96,6 @@ class Encoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def _choose_backend(self, requested: str | None) -> str:
-        from retrieval.onnx_backend import has_onnx
-
         if requested:
             backend = requested.strip().lower()
             if backend not in BACKENDS:
@@ -100,32 +104,38 @@ class Encoder:
         return "onnx" if self.model_dir is not None and has_onnx(self.model_dir) else "torch"
 
     def _load(self):
-        import torch
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()  # no "Loading weights" bars in service logs
         if self.model_dir is None and _looks_like_path(self.model_name):
             hint = "; run `make setup` to build it" if self.model_name == str(DEFAULT_MODEL_DIR) else ""
             raise EncoderError(f"embedding model folder {self.model_name} does not exist{hint}")
         if self.backend == "onnx":
-            from retrieval.onnx_backend import load_onnx_sentence_transformer
-
             if self.model_dir is None:
                 raise EncoderError("the onnx backend needs a local model folder with onnx/model.onnx")
             try:
-                return load_onnx_sentence_transformer(self.model_dir, self.threads)
-            except FileNotFoundError as error:
+                return OnnxSentenceEncoder(self.model_dir, self.threads)
+            except (FileNotFoundError, ValueError) as error:
                 raise EncoderError(str(error)) from error
+        return _load_sentence_transformer(self.model_dir or self.model_name, self.threads)
 
+
+def _load_sentence_transformer(model: Path | str, threads: int):
+    """PyTorch and sentence-transformers: for building and for models without an ONNX export
+    (the building environment has them; the serving one does not)."""
+    try:
+        import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+    except ImportError as error:
+        raise EncoderError(f"the torch backend needs PyTorch and sentence-transformers "
+                           f"(the building environment): {error}") from error
 
-        # Process-wide, as torch has one intra-op pool per process.
-        torch.set_num_threads(self.threads)
-        return SentenceTransformer(
-            str(self.model_dir or self.model_name), device="cpu",
-            # Weights stored as fp16 would otherwise run in fp16: ~10x slower on CPU.
-            model_kwargs={"dtype": torch.float32},
-        )
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bars in service logs
+    # Process-wide, as torch has one intra-op pool per process.
+    torch.set_num_threads(threads)
+    return SentenceTransformer(
+        str(model), device="cpu",
+        # Weights stored as fp16 would otherwise run in fp16: ~10x slower on CPU.
+        model_kwargs={"dtype": torch.float32},
+    )
 
 
 def model_fingerprint(model: str) -> str:

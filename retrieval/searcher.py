@@ -85,8 +85,8 @@ class Searcher:
     def raw_scores(self, question: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """BM25 (question with colloquial words expanded) and cosine scores of every clause."""
         bm25 = self.bm25.scores(tokenize(expand(question)))
-        query_vector = self.dense.encode(normalize(question))
-        return bm25, self.dense.scores(query_vector), query_vector
+        query_vector, dense = self.dense.encode_and_score(normalize(question))
+        return bm25, dense, query_vector
 
     def rank(self, question: str, mode: str = "fusion") -> Ranking:
         bm25, dense, query_vector = self.raw_scores(question)

