@@ -10,10 +10,12 @@ kind of unit (院校 / 科研院所 / 企业) is read from how the applicant des
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import cn2an
 from rules import criteria
+from rules.data import load_rules
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures, read_shares
@@ -30,6 +32,29 @@ _ALREADY = re.compile(r"(已经?|之前|以前|早就)?(入选|是|成为|进入
 _NOT_ALREADY = re.compile(r"(没有?|未|不是|从未|没能)[^，,。]{0,4}(入选|合作伙伴名单|第?[一二三123]批)")
 _BASIC_ALL = re.compile(r"基本(遴选)?条件[^，,。]{0,4}(都|全部|均|全)?(满足|符合|具备|没问题)|"
                         r"(都|全部|均|全)(满足|符合|具备)[^，,。]{0,2}基本(遴选)?条件")
+
+
+_SENTENCE_END = re.compile(r"[。！!？?；;\n]")
+_LEVELS = {"国家": re.compile(r"国家|全国"), "省": re.compile(r"省"), "市": re.compile(r"市级"),
+           "区": re.compile(r"区级|区县级"), "县": re.compile(r"县级")}
+
+
+@lru_cache(maxsize=None)
+def _allowed_levels() -> dict:
+    return {c["id"]: tuple(c["levels"]) for c in load_rules(PROGRAM)["direct"]["criteria"] if c.get("levels")}
+
+
+def _level_fits(text: str, match) -> bool:
+    """A qualification said with a level its clause does not name is not it: "市级机器人骨干企业"
+    is not the 省级 one. No level said: the phrase stands (the clause's own level)."""
+    allowed = _allowed_levels().get(match.value)
+    if not allowed:
+        return True
+    # The sentence, not the clause: "我们是机器人骨干企业，区级的".
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start)), default=0)
+    end = _SENTENCE_END.search(text, match.end)
+    said = [level for level, pattern in _LEVELS.items() if pattern.search(text[left:end.start() if end else len(text)])]
+    return not said or any(level in allowed for level in said)
 
 
 def read_partner(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
@@ -51,7 +76,8 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
         reading.slots["domain"] = _pick_domain(domains)
     domain = reading.slots.get("domain") or slots.get("domain")
 
-    direct = [m.value for m in qualifications if not m.negated and not not_yet_held(text, m.start, m.end)]
+    direct = [m.value for m in qualifications if not m.negated and not not_yet_held(text, m.start, m.end)
+              and _level_fits(text, m)]
     if direct:
         reading.slots["direct_qualifications"] = merge(slots.get("direct_qualifications"), direct)
     elif requested == "direct_qualifications":

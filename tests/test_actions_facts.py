@@ -346,3 +346,14 @@ def test_conditions_named_as_met_leave_the_others_open():
 def test_a_bare_no_to_several_conditions_asks_which():
     reading = read_partner("不满足", "deny", "partner_conditions", EQUIPMENT, listed_conditions=LISTED)
     assert reading.slots == {} and reading.clarify == ["请告诉我具体哪一条不满足，例如：“第2条不满足”。"]
+
+
+@pytest.mark.parametrize("text, held", [
+    ("我们是市级机器人骨干企业，能直接认定吗", []),
+    ("我们是机器人骨干企业，区级的", []),
+    ("我们是市级制造业创新中心", []),
+    ("我们公司是省级机器人骨干培育企业", ["direct.robot_backbone"]),
+    ("我们是国家制造业创新中心", ["direct.innovation_center"]),
+])
+def test_a_qualification_said_with_a_level_its_clause_does_not_name_is_not_it(text, held):
+    assert read_partner(text, "ask_partner", None, {}).slots.get("direct_qualifications", []) == held
