@@ -139,7 +139,7 @@ def tier_benefit(question: Question) -> Answer | None:
                     answer.say(f"注意：{item['note']}", benefit(alternative)["clause_id"])
             else:
                 others = "、".join(holders_of(number))
-                answer.say(f"不能。{tier['name']}持卡人只可享受{span(tier_id)}条待遇，"
+                answer.say(f"不能。{tier['name']}的待遇只有{span(tier_id)}条，"
                            f"{label(number)}不在其中，它是{others}持卡人的待遇。",
                            intro_id(), item["clause_id"])
                 alternative = item.get("note_when_with")

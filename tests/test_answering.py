@@ -366,3 +366,16 @@ def test_a_person_the_benefit_names_is_not_called_open():
 def test_what_is_left_of_a_yearly_benefit_is_not_settled():
     result = ask("一年2次接送机今年没用完，能不能攒到明年用？")
     assert result["status"] == "partial" and "未用完能否留用或转给他人" in result["answer"]
+
+
+@pytest.mark.parametrize("question, row, met", [
+    ("我们生产工艺数据自动数采率做到89%，流程型试点示范这条过关吗？", "生产工艺数据自动数采率90%以上", False),
+    ("工厂自控投用率刚好90%，达标吗", "工厂自控投用率90%以上", True),
+    ("电商销售占主营收入的比重是20%，够不够？", "销售收入比重不低于20%", True),
+    ("通过电子商务实现的销售收入比重只有19.5%，能过吗", "销售收入比重不低于20%", False),
+])
+def test_a_share_a_table_row_sets_is_judged_as_the_row_says(question, row, met):
+    result = ask(question)
+    assert any(row in c["text"] for c in result["citations"])  # the row as the document writes it
+    assert ("满足这一条" in result["answer"]) and (("不满足这一条" in result["answer"]) is not met)
+    assert "本科以上" not in result["answer"]  # not the 行业组织 staff share
