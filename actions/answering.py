@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import threading
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
@@ -19,7 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from knowledge import contacts as contacts_of_documents
-from actions.routing import INSTRUCTION_REPLY, is_instruction, own_case
+from actions.dialogue import PARTNER, TALENT
+from actions.routing import FORMS, INSTRUCTION_REPLY, is_instruction, own_case
 from actions import knowledge_client
 from actions.knowledge_client import KnowledgeUnavailable, QuestionRefused
 
@@ -35,6 +36,9 @@ _PARTNER_WORDS = ("合作伙伴", "智能制造", "申报书", "遴选", "直接
 # Retrieval's state when this process holds the index, for the action server's health.
 RETRIEVAL_STATE = {"status": "loading the index"}
 
+
+# The document each assessment is about (the answering module's names for them).
+DOCUMENT_OF_PROGRAM = {TALENT: "talent", PARTNER: "partner"}
 
 def retrieval_state() -> str:
     """What the action server's health reports about retrieval (actions/status.py): its own
@@ -67,10 +71,10 @@ if (os.environ.get("ACTIONS_WARMUP", "1") == "1" and _in_action_server()
     threading.Thread(target=_warm_up, name="retrieval-warm-up", daemon=True).start()
 
 
-def answer(question: str) -> Dict[str, Any]:
+def answer(question: str, context: Optional[str] = None) -> Dict[str, Any]:
     """The answering module's answer, with bad input turned into a refusal instead of an error."""
     try:
-        return knowledge_client.ask(question)
+        return knowledge_client.ask(question, context)
     except QuestionRefused as error:
         return {"answer": str(error), "status": "not_covered", "answerable": False, "citations": []}
     except KnowledgeUnavailable:
@@ -81,12 +85,13 @@ def answer(question: str) -> Dict[str, Any]:
                 "status": "not_covered", "answerable": False, "citations": []}
 
 
-def utter_answer(dispatcher: CollectingDispatcher, question: str) -> None:
-    """Answers from the documents (an instruction inside the question is declined instead)."""
+def utter_answer(dispatcher: CollectingDispatcher, question: str, program: Optional[str] = None) -> None:
+    """Answers from the documents (an instruction inside the question is declined instead);
+    `program`: the assessment the question was asked in, for a question that names no document."""
     if is_instruction(question):
         dispatcher.utter_message(text=INSTRUCTION_REPLY)
         return
-    result = answer(question)
+    result = answer(question, DOCUMENT_OF_PROGRAM.get(program))
     dispatcher.utter_message(text=result["answer"], json_message=replies.answer_payload(result))
 
 
@@ -102,7 +107,9 @@ class ActionAnswerQuestion(Action):
         form = own_case(tracker)
         if form:
             return [FollowupAction(form)]  # the person's own case: assess it instead
-        utter_answer(dispatcher, tracker.latest_message.get("text") or "")
+        active = (tracker.active_loop or {}).get("name")
+        program = next((p for p, form_name in FORMS.items() if form_name == active), None)
+        utter_answer(dispatcher, tracker.latest_message.get("text") or "", program)
         return []
 
 

@@ -97,7 +97,7 @@ class AssessmentValidation(ProgramAction, ABC):
                 # the rule when the form takes nothing); otherwise it is answered here.
                 if not started and routing.intent_of(tracker) in YIELD_INTENTS:
                     return []
-                answering.utter_answer(dispatcher, text)
+                answering.utter_answer(dispatcher, text, self.program)
                 if started:  # not an assessment after all: leave the form without a decision
                     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]
                 return self._stay(tracker)
@@ -155,7 +155,7 @@ class AssessmentValidation(ProgramAction, ABC):
             return None
         if routing.is_question(text) and intent not in ("affirm", "deny"):
             # A side question the classifier did not see as one: answered, then the form asks again.
-            answering.utter_answer(dispatcher, text)
+            answering.utter_answer(dispatcher, text, self.program)
             return {"unclear_answers": slots.get("unclear_answers")}
         if routing.belongs_to_other(self.program, tracker, reading):
             return None  # facts of the other programme: a rule switches to its form

@@ -28,16 +28,16 @@ def knowledge_url() -> str | None:
     return os.environ.get("POLICY_KNOWLEDGE_URL", "").rstrip("/") or None
 
 
-def ask(question: str) -> Dict[str, Any]:
+def ask(question: str, context: str | None = None) -> Dict[str, Any]:
     url = knowledge_url()
     if url is None:
         from answering import QuestionError, ask as ask_here
 
         try:
-            return ask_here(question)
+            return ask_here(question, context)
         except QuestionError as error:
             raise QuestionRefused(str(error)) from error
-    body = json.dumps({"question": question}, ensure_ascii=False).encode("utf-8")
+    body = json.dumps({"question": question, "context": context}, ensure_ascii=False).encode("utf-8")
     return _call(urllib.request.Request(f"{url}/internal/ask", data=body, method="POST",
                                         headers={"Content-Type": "application/json"}))
 

@@ -71,9 +71,10 @@ def _structural(question: Question) -> Answer | None:
     return _joined(([core] if core else []) + also)
 
 
-def ask(text: str) -> dict:
-    """Answer one question; raises QuestionError (a Chinese message) for empty or over-long input."""
-    question = read(check_question(text))
+def ask(text: str, context: str | None = None) -> dict:
+    """Answer one question; raises QuestionError (a Chinese message) for empty or over-long input.
+    `context`: the document a conversation is about, for a question that names neither."""
+    question = read(check_question(text), context)
     outside = scope.outside(question)
     if outside is not None:
         return outside.as_dict()

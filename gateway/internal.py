@@ -7,6 +7,8 @@ conversation. A question retrieval refuses (empty, too long) is a 422 with its C
 """
 from __future__ import annotations
 
+from typing import Literal, Optional
+
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +20,7 @@ LOOPBACK = ("127.", "::1", "localhost")
 
 class InternalQuestion(BaseModel):
     question: str
+    context: Optional[Literal["talent", "partner"]] = None  # the assessment it was asked in
 
 
 def internal_router() -> APIRouter:
@@ -47,7 +50,7 @@ def internal_router() -> APIRouter:
     @router.post("/ask")
     async def internal_ask(body: InternalQuestion, request: Request):
         loopback_only(request)
-        return await run(knowledge.answer, body.question)
+        return await run(knowledge.answer, body.question, body.context)
 
     @router.get("/search")
     async def internal_search(request: Request, q: str, k: int = Query(5, ge=1, le=20)):

@@ -55,11 +55,11 @@ def warm_up() -> None:
         _warming.release()
 
 
-def answer(question: str) -> dict:
+def answer(question: str, context: str | None = None) -> dict:
     from answering import ask
 
     with _slots:
-        return ask(question)
+        return ask(question, context)
 
 
 def search(question: str, k: int = 5) -> dict:

@@ -304,7 +304,9 @@ def _with_ratio(amounts: list[Amount]) -> list[Amount]:
     return kept
 
 
-def read(text: str) -> Question:
+def read(text: str, context: str | None = None) -> Question:
+    """`context`: the document the conversation is about (talent / partner) when the question
+    names neither ("要准备哪些材料" asked in the middle of the card assessment)."""
     text = text.strip()
     normalized = normalize(text)
     words = vocabulary()
@@ -316,6 +318,8 @@ def read(text: str) -> Question:
         document = "talent"  # 办什么卡: only the talent card is a card
     elif document is None and domains and not tiers:
         document = "partner"  # 智能装备, 关键软件: the partner programme's domains
+    if document is None and context in ("talent", "partner"):
+        document = context
     unsettled = words["unsettled"]
     places, located, elsewhere = _places(normalized)
     programme = {"talent": "talent-card", "partner": "partner"}.get(document or "")

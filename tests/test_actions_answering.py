@@ -104,3 +104,16 @@ def test_a_refusal_carries_its_status():
     _, (message,) = run(answering.ActionRefuseOutOfScope(), "今天天气怎么样")
     assert message["custom"]["status"] == "not_covered" and message["custom"]["answerable"] is False
 
+
+
+@pytest.mark.parametrize("form, prefix", [("talent_card_form", "talent.procedure.basic."),
+                                          ("partner_form", "partner.")])
+def test_a_question_asked_in_an_assessment_is_about_its_document(form, prefix):
+    # "要准备哪些材料" names no document: asked in the card assessment it means the card's.
+    _, (message,) = run(answering.ActionAnswerQuestion(), "要准备哪些材料？", active_form=form)
+    cited = {c["clause_id"] for c in message["custom"]["citations"]}
+    assert cited and all(c.startswith(prefix.split(".")[0] + ".") for c in cited)
+    if form == "talent_card_form":
+        from knowledge import load_clauses
+        basics = {c["clause_id"] for c in load_clauses() if c["clause_id"].startswith(prefix)}
+        assert basics <= cited  # the whole list of 申领人基本申报材料
