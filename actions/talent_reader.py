@@ -204,11 +204,24 @@ def _someone_elses(text: str, start: int, end: int) -> bool:
     return bool(_THIRD_PERSON_BEFORE.search(text[left:start]) or _THIRD_PERSON_AFTER.match(text[end:]))
 
 
+# A school's place in a world ranking: "QS排名前100", "世界前200强".
+_RANKED = re.compile(r"(?:QS|THE|US\s?News|泰晤士|世界|全球|国际)[^，,。；;]{0,6}?前\s*([\d一二三四五六七八九十百千两]+)\s*(?:名|强|位)?",
+                     re.IGNORECASE)
+
+
 def _qualifying_masters(text: str) -> Optional[bool]:
-    """硕士 from a qualifying school: True when the school is named, False when denied."""
+    """硕士 from a qualifying school: True when the school is named, False when denied; a
+    world ranking inside the top 500 names one ("QS前100"), one below it does not."""
     if "硕士" not in text and "研究生" not in text:
         return None
-    return _named(text, _titles()["masters_schools"])
+    named = _named(text, _titles()["masters_schools"])
+    ranked = _RANKED.search(text)
+    # the ranking route is for schools abroad (全球前500名的境外一流大学)
+    if named is None and ranked and "国内" not in text and not negated(text, ranked.start(), ranked.end()):
+        found = find_quantities(ranked.group(1) + "名")
+        if found and found[0].exact:
+            return found[0].low <= 500
+    return named
 
 
 def _parts_said_before(cid: str, earlier: Sequence[str]) -> Dict[str, bool]:
@@ -256,7 +269,9 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         if requested == "criterion_parts" else None
     # Other titles' words are not parts: "创新创业领军团队" founded nothing.
     others = mask(text, [(m.start, m.end) for m in titles if m.value not in compounds])
-    only_answer = not affirmed and requested == "talent_titles"
+    # (not while the school of a master's degree is still to ask: one question at a time)
+    only_answer = not affirmed and requested == "talent_titles" and not (
+        masters is None and ("硕士" in text or "研究生" in text))
     parts = read_parts(others, mentioned, slots.get("criterion_parts"), asked_part, intent, only_answer)
     for cid in parts:
         if cid not in (slots.get("criterion_parts") or {}):  # opened now: what was said before counts

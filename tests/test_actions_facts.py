@@ -357,3 +357,16 @@ def test_a_bare_no_to_several_conditions_asks_which():
 ])
 def test_a_qualification_said_with_a_level_its_clause_does_not_name_is_not_it(text, held):
     assert read_partner(text, "ask_partner", None, {}).slots.get("direct_qualifications", []) == held
+
+
+@pytest.mark.parametrize("text, titles", [
+    ("我不是博士，是在英国QS排名前100的大学读的硕士", ["silver.masters"]),
+    ("海外名校硕士，学校排世界前200", ["silver.masters"]),
+    ("硕士，学校QS排名前800", []),           # outside the 全球前500名 the clause names
+    ("国内读的硕士，学校世界排名前300", None),  # the ranking route is for schools abroad: asked
+])
+def test_a_world_ranking_names_the_school_of_a_masters_degree(text, titles):
+    reading = read_talent(text, "inform", "talent_titles", {})
+    assert reading.slots.get("talent_titles") == titles
+    assert bool(reading.clarify) is (titles is None)
+    assert "criterion_parts" not in reading.slots or titles is not None  # one question at a time
