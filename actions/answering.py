@@ -85,14 +85,16 @@ def answer(question: str, context: Optional[str] = None) -> Dict[str, Any]:
                 "status": "not_covered", "answerable": False, "citations": []}
 
 
-def utter_answer(dispatcher: CollectingDispatcher, question: str, program: Optional[str] = None) -> None:
+def utter_answer(dispatcher: CollectingDispatcher, question: str, program: Optional[str] = None) -> bool:
     """Answers from the documents (an instruction inside the question is declined instead);
-    `program`: the assessment the question was asked in, for a question that names no document."""
+    `program`: the assessment the question was asked in, for a question that names no document.
+    Returns whether the documents answered it."""
     if is_instruction(question):
         dispatcher.utter_message(text=INSTRUCTION_REPLY)
-        return
+        return False
     result = answer(question, DOCUMENT_OF_PROGRAM.get(program))
     dispatcher.utter_message(text=result["answer"], json_message=replies.answer_payload(result))
+    return bool(result["answerable"])
 
 
 class ActionAnswerQuestion(Action):

@@ -154,9 +154,12 @@ class AssessmentValidation(ProgramAction, ABC):
         if intent in YIELD_INTENTS or intent == OTHER_PROGRAM_INTENT[self.program]:
             return None
         if routing.is_question(text) and intent not in ("affirm", "deny"):
-            # A side question the classifier did not see as one: answered, then the form asks again.
-            answering.utter_answer(dispatcher, text, self.program)
-            return {"unclear_answers": slots.get("unclear_answers")}
+            # A side question the classifier did not see as one: answered, then the form asks
+            # again. One the documents do not answer ("那个什么来着") counts as an answer the
+            # form could not read, toward the failure limit and its ways out.
+            if answering.utter_answer(dispatcher, text, self.program):
+                return {"unclear_answers": slots.get("unclear_answers")}
+            return {"unclear_answers": self._failed(dispatcher, slots, requested, said_why=True)}
         if routing.belongs_to_other(self.program, tracker, reading):
             return None  # facts of the other programme: a rule switches to its form
         return {"unclear_answers": self._failed(dispatcher, slots, requested, said_why=False)}

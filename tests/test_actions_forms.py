@@ -178,6 +178,15 @@ def test_a_side_question_taken_for_an_answer_is_answered_and_the_question_stays(
     assert messages[0]["custom"]["type"] == "answer"
 
 
+def test_a_side_question_the_documents_do_not_answer_counts_toward_the_failure_limit():
+    slots = {"requested_slot": "talent_titles"}
+    events, messages = run(forms.ValidateTalentCardForm(),
+                           tracker("那个什么来着？", "inform", slots, "talent_card_form"))
+    assert events == [SlotSet("unclear_answers", {"slot": "talent_titles", "count": 1}),
+                      SlotSet("requested_slot", "talent_titles")]
+    assert messages[0]["custom"]["status"] == "not_covered"
+
+
 def test_several_facts_in_one_message_in_any_order():
     slots = {"requested_slot": "domain"}
     message = "近三年平均主营业务收入两千万，研发团队三十人，做智能制造装备的，有七项发明专利"
