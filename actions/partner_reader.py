@@ -34,6 +34,7 @@ _BASIC_ALL = re.compile(r"基本(遴选)?条件[^，,。]{0,4}(都|全部|均|�
                         r"(都|全部|均|全)(满足|符合|具备)[^，,。]{0,2}基本(遴选)?条件")
 
 
+_ONE_OF_A_KIND = re.compile(r"(?:是|为|作为|属于)(?:一|1)(?:家|个|所)")
 _SENTENCE_END = re.compile(r"[。！!？?；;\n]")
 _LEVELS = {"国家": re.compile(r"国家|全国"), "省": re.compile(r"省"), "市": re.compile(r"市级"),
            "区": re.compile(r"区级|区县级"), "县": re.compile(r"县级")}
@@ -110,7 +111,9 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     figures = [f for f in catalogue.figures(PROGRAM)
                if (f.name in used if used is not None else f.name != "service_cases_3y")]
     condition_words = [w for words, _ in catalogue.criterion_words(PROGRAM).values() for w in words]
-    figure_text = mask(text, [(s, e) for s, e, _ in find_words(text, condition_words)])
+    # "我们是一家企业" says what the unit is, not a count of partner firms.
+    own_kind = [m.span() for m in _ONE_OF_A_KIND.finditer(text)]
+    figure_text = mask(text, [(s, e) for s, e, _ in find_words(text, condition_words)] + own_kind)
     read_figures(figure_text, figures, requested, reading)
     read_shares(figure_text, figures, slots, reading)
     if "co_built_programs" in reading.slots and domain == "智能制造人才" \

@@ -370,3 +370,9 @@ def test_a_world_ranking_names_the_school_of_a_masters_degree(text, titles):
     assert reading.slots.get("talent_titles") == titles
     assert bool(reading.clarify) is (titles is None)
     assert "criterion_parts" not in reading.slots or titles is not None  # one question at a time
+
+
+@pytest.mark.parametrize("text, count", [("跟3家企业一起定了专业建设和实习方案", 3), ("和5家公司一起搞的", 5)])
+def test_partner_firms_counted_in_plain_words(text, count):
+    slots = read_partner(text, "inform", None, {"domain": "智能制造人才", "unit_type": "院校"}).slots
+    assert slots["partner_enterprises"] == count
