@@ -7,12 +7,13 @@ message and what the readers found in it, who should answer it.
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 
-from actions import dialogue, facts
+from actions import catalogue, dialogue, facts
 from actions.dialogue import PARTNER, TALENT
 from actions.numbers import normalise
 
@@ -142,6 +143,9 @@ def _decides_alike(program: str, slots: dict, fact: str, straddle: tuple) -> boo
     give the same card or the same 符合 ("五六百万" of tax straddles 银卡's 500万, but with 累计投资
     25亿 the card is 金卡 either way, and 800万 / 1000万 are out of reach)."""
     low, high = straddle[0], straddle[1]
+    if math.isinf(high):  # "3000万以上": above every bound the rules set for the fact
+        high = max([low] + [b for c in catalogue.conditions_of(program, fact)
+                            for b in (c["bound"] if isinstance(c["bound"], list) else [c["bound"]])]) + 1
     ends = [dialogue.decide(program, {**slots, fact: value}) for value in (low, high)]
     # Only an established result: a "not eligible" at the low end would list the straddled
     # condition as unmet, which the range does not say.

@@ -12,7 +12,7 @@ citations}; see answer.py for the three states.
 """
 from __future__ import annotations
 
-from answering import benefits, bounds, criteria, retrieved, scope, sections
+from answering import benefits, bounds, criteria, durations, retrieved, scope, sections
 from answering.answer import ANSWERED, PARTIAL, STATUSES, Answer
 from retrieval.question import Question, read
 from retrieval.searcher import QuestionError, check_question
@@ -33,6 +33,7 @@ CORE = (
     sections.direct_check,
     criteria.cards_for_titles,
     bounds.stated_percentage,
+    durations.answer,
     bounds.answer,
     bounds.thresholds,
     scope.mentioned_only,

@@ -515,3 +515,12 @@ def test_saying_again_only_what_is_known_counts_as_an_unreadable_answer():
                            tracker("平台从业人员32人", "inform", slots, "partner_form"))
     assert SlotSet("unclear_answers", {"slot": "qualified_staff_ratio", "count": 1}) in events
     assert texts(messages) == ["抱歉，我没能从您的回答中读出所需信息。请换个说法，例如：“80%”或“八成”。"]
+
+
+def test_an_open_range_across_a_bound_is_asked_about_not_a_crash():
+    # "900万以上": 金卡 at 900万, 钻石卡 above 1000万; the range has no upper end
+    slots = {"requested_slot": "district_tax_wan", "talent_titles": [], "employer_in_baiyun": True,
+             "enterprise_head": True}
+    events, messages = run(forms.ValidateTalentCardForm(), tracker("900万以上", "inform", slots, "talent_card_form"))
+    assert not any(e.get("name") == "district_tax_wan" for e in events)
+    assert "1000万元上下" in texts(messages)[0]

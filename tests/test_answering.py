@@ -379,3 +379,28 @@ def test_a_share_a_table_row_sets_is_judged_as_the_row_says(question, row, met):
     assert any(row in c["text"] for c in result["citations"])  # the row as the document writes it
     assert ("满足这一条" in result["answer"]) and (("不满足这一条" in result["answer"]) is not met)
     assert "本科以上" not in result["answer"]  # not the 行业组织 staff share
+
+
+@pytest.mark.parametrize("question, phrase, met", [
+    ("我海外本科毕业，在白云区开的公司才成立一年半，能办银卡吗？", "成立2年至5年", False),
+    ("公司成立3年多，算不算", "成立2年至5年", True),
+    ("我社保才交了2个月，个税也是这2个月，现在能报英才卡吗？", "连续3个月以上", False),
+    ("劳动合同签了5个月，可以吗", "有效期不少于6个月", False),
+    ("聘用合同半年，够吗", "有效期不少于6个月", True),
+])
+def test_a_length_of_time_is_judged_against_the_duration_its_clause_states(question, phrase, met):
+    result = ask(question)
+    (cited,) = [c["text"] for c in result["citations"]]
+    assert phrase in cited  # the clause that states the duration, as the document writes it
+    assert ("不满足这一条" in result["answer"]) is not met and "满足这一条" in result["answer"]
+
+
+def test_an_end_of_a_range_the_clause_leaves_open_is_not_decided():
+    result = ask("公司成立刚好5年，还能申请银卡吗")
+    assert result["status"] == "partial" and "35912660" in result["answer"]
+    assert "不满足这一条" not in result["answer"]
+
+
+def test_the_cards_validity_is_never_the_labour_contracts():
+    result = ask("英才卡有效期6个月吗")
+    assert "不少于6个月" not in result["answer"] and result["status"] != "answered"
