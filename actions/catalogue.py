@@ -32,6 +32,7 @@ class Fact:
     lesser_words: Tuple[str, ...] = ()  # look like `words` but do not name it ("副总经理")
     elsewhere: Tuple[str, ...] = ()  # places that deny it (employer_in_baiyun)
     qualifier: Tuple[str, ...] = ()  # what a figure must be said of to count (高新技术企业)
+    share_of: str = ""  # a ratio that may be said as a count of this whole ("32人，其中20人本科以上")
     choice_words: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()  # (choice, the words it is said with)
 
     @property
@@ -52,6 +53,7 @@ def facts(program: str) -> Dict[str, Fact]:
                        lesser_words=tuple(spec.get("lesser_words", ())),
                        elsewhere=tuple(spec.get("elsewhere", ())),
                        qualifier=tuple(spec.get("qualifier", ())),
+                       share_of=spec.get("share_of", ""),
                        choice_words=tuple((c, tuple(w)) for c, w in spec.get("choice_words", {}).items()))
             for name, spec in fact_specs(program).items()}
 

@@ -91,6 +91,37 @@ def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], r
         take(unassigned[0], by_name[requested], reading)
 
 
+_PART_OF = re.compile(r"其中|里面|当中|之中|中间")
+
+
+def read_shares(text: str, figures: Sequence[Fact], known: dict, reading: Reading) -> None:
+    """A ratio said as a head count of its whole: "从业人员32人，其中本科以上的有20人" is 20/32.
+    The part is a count after "其中" or the ratio's own words, other than the whole's figure."""
+    by_name = {f.name: f for f in figures}
+    for fact in figures:
+        whole_fact = by_name.get(fact.share_of)
+        if not whole_fact or fact.name in reading.slots or fact.name in reading.problem_slots:
+            continue
+        whole = reading.slots.get(whole_fact.name, known.get(whole_fact.name))
+        if not isinstance(whole, (int, float)) or whole <= 0:
+            continue
+        marks = [m.end() for m in _PART_OF.finditer(text)] + [e for _s, e, _w in find_words(text, fact.words)]
+        parts = {q.low for q in find_quantities(text)
+                 if q.exact and q.unit in whole_fact.counters and q.low != whole
+                 and any(0 <= q.start - mark <= MAX_DISTANCE for mark in marks)}
+        if len(parts) != 1:
+            continue
+        part = parts.pop()
+        if part > whole:
+            reading.problems.append(f"{fact.label}不会超过全部{whole_fact.label}（您说{whole_fact.label}"
+                                    f"{whole:g}{whole_fact.unit}，其中{part:g}{whole_fact.unit}）。"
+                                    f"请核对后告诉我，例如：{fact.example}。")
+            reading.problem_slots.append(fact.name)
+            continue
+        reading.slots[fact.name] = round(part / whole, 4)
+        reading.approximate[fact.name] = f"{whole:g}{whole_fact.unit}中{part:g}{whole_fact.unit}"
+
+
 def _in_unit(quantity: Quantity, fact: Fact) -> Optional[Tuple[float, float]]:
     if fact.kind == "money":
         return quantity.wan_range()
@@ -142,10 +173,12 @@ def take(quantity: Quantity, fact: Fact, reading: Reading) -> None:
     condition = straddled(fact.program, fact.name, low, high)
     if condition is not None:
         bound = condition["bound"][0] if isinstance(condition["bound"], list) else condition["bound"]
-        reading.problems.append(
-            f"您说的“{quantity.said}”可能在{amount(bound, condition['unit'])}上下，"
-            f"而条件是{fact.label}{requirement(condition)}，需要更准确的数。请告诉我大致准确的数，例如：{fact.example}。")
+        question = (f"您说的“{quantity.said}”可能在{amount(bound, condition['unit'])}上下，"
+                    f"而条件是{fact.label}{requirement(condition)}，需要更准确的数。请告诉我大致准确的数，例如：{fact.example}。")
+        reading.problems.append(question)
         reading.problem_slots.append(fact.name)
+        reading.straddles[fact.name] = (math.ceil(low) if fact.kind == "count" else round(low, 4),
+                                        high, quantity.said, question)
         return
     # Every value of the range decides alike: any one of them stands for it; the decision
     # quotes the person's own words (reading.approximate).

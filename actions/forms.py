@@ -134,7 +134,9 @@ class AssessmentValidation(ProgramAction, ABC):
             updates["approximate_facts"] = {**(slots.get("approximate_facts") or {}), **reading.approximate}
         for question in reading.problems + reading.clarify:
             dispatcher.utter_message(text=question)
-        if reading.understood:
+        # Saying again only what is known ("从业人员32人" to the question after it) answers nothing.
+        news = {name: value for name, value in reading.slots.items() if slots.get(name) != value}
+        if reading.understood and (news or reading.problems or reading.clarify or not requested):
             if reading.problems or reading.clarify:
                 failed = self._failed(dispatcher, slots, requested, said_why=True)
                 updates["unclear_answers"] = failed

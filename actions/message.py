@@ -15,14 +15,16 @@ from typing import Optional
 CLAUSE_BREAK = r"[，,。；;！!？?\n、]"
 # What may stand between a negation and the phrase it denies: "不是双一流", "没有任何人才称号",
 # "还没评上正高" (a verb of getting), "不在白云区".
-_BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评上|评|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的|出国|出境|去国外|去)*"
+_BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评上|评|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的|出国|出境|去国外|去|" \
+              r"公司的?|企业的?|单位的?|本单位|本公司|我们公司的?|该公司的?)*"
 # "不过", "不仅", "不少", "不错" are not denials.
 _NEGATION = r"(?:并不是|并非|不属于|算不上|谈不上|不是|没有|没|未|无|非|不(?![过仅但少错光]))"
 _NEG_BEFORE = re.compile(_NEGATION + _BEFORE_GAP + r"$")
 # After the phrase, to the end of its clause: "没有", "还没毕业", "不是的", "也没拿到".
 _NEG_AFTER = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?(?:，|,)?(?:但|但是|不过|可是|却|可|我|也|都|还|并|就|倒|暂时|目前|最后|结果)*"
-                        + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|毕业|通过|考上|算|属于)?"
-                        r"(?:的|了|呢|啊|哦|过)*\s*(?:" + CLAUSE_BREAK + "|$)")
+                        + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|毕业|通过|考上|算|属于|评下来|批下来|下来|"
+                        r"读完|念完|读下来|拿下来?|评到|考到|到手)?"
+                        r"(?:的|了|呢|啊|哦|过)*\s*(?:" + CLAUSE_BREAK + "|$|就|便)")
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple:

@@ -10,13 +10,15 @@ kind of unit (院校 / 科研院所 / 企业) is read from how the applicant des
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import cn2an
 from rules import criteria
+from rules.data import load_rules
 
 from actions import catalogue, lexicon
-from actions.figures import read_figures
+from actions.figures import read_figures, read_shares
 from actions.message import negated, not_yet_held, says_all, yes_no
 from actions.numbers import normalise
 from actions.reading import Reading, find_words, mask, merge
@@ -30,6 +32,29 @@ _ALREADY = re.compile(r"(已经?|之前|以前|早就)?(入选|是|成为|进入
 _NOT_ALREADY = re.compile(r"(没有?|未|不是|从未|没能)[^，,。]{0,4}(入选|合作伙伴名单|第?[一二三123]批)")
 _BASIC_ALL = re.compile(r"基本(遴选)?条件[^，,。]{0,4}(都|全部|均|全)?(满足|符合|具备|没问题)|"
                         r"(都|全部|均|全)(满足|符合|具备)[^，,。]{0,2}基本(遴选)?条件")
+
+
+_SENTENCE_END = re.compile(r"[。！!？?；;\n]")
+_LEVELS = {"国家": re.compile(r"国家|全国"), "省": re.compile(r"省"), "市": re.compile(r"市级"),
+           "区": re.compile(r"区级|区县级"), "县": re.compile(r"县级")}
+
+
+@lru_cache(maxsize=None)
+def _allowed_levels() -> dict:
+    return {c["id"]: tuple(c["levels"]) for c in load_rules(PROGRAM)["direct"]["criteria"] if c.get("levels")}
+
+
+def _level_fits(text: str, match) -> bool:
+    """A qualification said with a level its clause does not name is not it: "市级机器人骨干企业"
+    is not the 省级 one. No level said: the phrase stands (the clause's own level)."""
+    allowed = _allowed_levels().get(match.value)
+    if not allowed:
+        return True
+    # The sentence, not the clause: "我们是机器人骨干企业，区级的".
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start)), default=0)
+    end = _SENTENCE_END.search(text, match.end)
+    said = [level for level, pattern in _LEVELS.items() if pattern.search(text[left:end.start() if end else len(text)])]
+    return not said or any(level in allowed for level in said)
 
 
 def read_partner(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
@@ -51,7 +76,8 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
         reading.slots["domain"] = _pick_domain(domains)
     domain = reading.slots.get("domain") or slots.get("domain")
 
-    direct = [m.value for m in qualifications if not m.negated and not not_yet_held(text, m.start, m.end)]
+    direct = [m.value for m in qualifications if not m.negated and not not_yet_held(text, m.start, m.end)
+              and _level_fits(text, m)]
     if direct:
         reading.slots["direct_qualifications"] = merge(slots.get("direct_qualifications"), direct)
     elif requested == "direct_qualifications":
@@ -84,8 +110,9 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     figures = [f for f in catalogue.figures(PROGRAM)
                if (f.name in used if used is not None else f.name != "service_cases_3y")]
     condition_words = [w for words, _ in catalogue.criterion_words(PROGRAM).values() for w in words]
-    read_figures(mask(text, [(s, e) for s, e, _ in find_words(text, condition_words)]),
-                 figures, requested, reading)
+    figure_text = mask(text, [(s, e) for s, e, _ in find_words(text, condition_words)])
+    read_figures(figure_text, figures, requested, reading)
+    read_shares(figure_text, figures, slots, reading)
     if "co_built_programs" in reading.slots and domain == "智能制造人才" \
             and not slots.get("unit_type") and "unit_type" not in reading.slots:
         reading.slots["unit_type"] = "企业"  # only an enterprise co-builds 专业点 with schools

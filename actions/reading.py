@@ -14,8 +14,19 @@ class Reading:
     problems: List[str] = field(default_factory=list)  # questions back about figures
     problem_slots: List[str] = field(default_factory=list)  # the fact each problem was for
     approximate: Dict[str, str] = field(default_factory=dict)  # fact -> the range as written
+    # fact -> (low, high, the range as written, its question back): a range that straddles a
+    # bound, which the form may still take when neither end would change the decision.
+    straddles: Dict[str, Tuple[float, float, str, str]] = field(default_factory=dict)
     clarify: List[str] = field(default_factory=list)  # questions to ask back
     pending: Optional[str] = None  # the noun a clarifying question asked about
+
+    def take_straddle(self, fact: str) -> None:
+        """Take a straddling range after all (its low end stands for it), dropping its question."""
+        low, _high, said, question = self.straddles.pop(fact)
+        self.problems.remove(question)
+        self.problem_slots.remove(fact)
+        self.slots[fact] = low
+        self.approximate[fact] = said
 
     @property
     def understood(self) -> bool:

@@ -125,10 +125,52 @@ def read_message(program: str, tracker: Tracker, slots: dict, requested=_ASKED) 
         requested = tracker.get_slot("requested_slot")
     entities = message.get("entities") or []
     if program == TALENT:
-        return facts.read_talent(text, intent, requested, slots, entities)
-    return facts.read_partner(text, intent, requested, slots, entities,
-                              listed_conditions=dialogue.open_conditions(slots),
-                              listed_direct=dialogue.direct_ids())
+        reading = facts.read_talent(text, intent, requested, slots, entities,
+                                    earlier=earlier_statements(tracker))
+    else:
+        reading = facts.read_partner(text, intent, requested, slots, entities,
+                                     listed_conditions=dialogue.open_conditions(slots),
+                                     listed_direct=dialogue.direct_ids())
+    for fact in list(reading.straddles):
+        if _decides_alike(program, {**slots, **reading.slots}, fact, reading.straddles[fact]):
+            reading.take_straddle(fact)
+    return reading
+
+
+def _decides_alike(program: str, slots: dict, fact: str, straddle: tuple) -> bool:
+    """Whether a range that straddles a bound still settles the decision: both of its ends
+    give the same card or the same 符合 ("五六百万" of tax straddles 银卡's 500万, but with 累计投资
+    25亿 the card is 金卡 either way, and 800万 / 1000万 are out of reach)."""
+    low, high = straddle[0], straddle[1]
+    ends = [dialogue.decide(program, {**slots, fact: value}) for value in (low, high)]
+    # Only an established result: a "not eligible" at the low end would list the straddled
+    # condition as unmet, which the range does not say.
+    return all(end["outcome"] == "eligible" for end in ends) and ends[0].get("tier") == ends[1].get("tier")
+
+
+# Where what a person said stops being about the case now assessed: they stopped or started
+# over, or a new session began.
+_FRESH_START = {"action_stop_assessment", "action_restart", "action_session_start"}
+
+
+def earlier_statements(tracker: Tracker) -> list:
+    """The person's statements before the latest message, back to where they last stopped or
+    started over (questions about the documents left out): what they have said of themselves so far, also in an
+    assessment already decided ("…暂不符合" — "我回国后在白云区创办了一家公司")."""
+    events = tracker.events
+    start = max((i for i, e in enumerate(events) if e.get("event") in ("restart", "session_started")
+                 or (e.get("event") == "action" and e.get("name") in _FRESH_START)), default=-1)
+    said = [e for e in events[start + 1:] if e.get("event") == "user"][:-1]
+    return [e["text"] for e in said if e.get("text") and not _asks_the_documents(e)]
+
+
+def _asks_the_documents(user_event: dict) -> bool:
+    """A question about the documents rather than the person ("银卡2要什么条件？"); a question
+    about their own case ("我在澳洲读的本科，能办卡吗") tells of them and counts."""
+    intent = ((user_event.get("parse_data") or {}).get("intent") or {}).get("name")
+    if intent:
+        return intent in ("ask_question", "out_of_scope", "chitchat")
+    return is_question(user_event.get("text") or "")
 
 
 def belongs_to_other(program: str, tracker: Tracker, reading: facts.Reading) -> bool:

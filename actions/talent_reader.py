@@ -30,6 +30,7 @@ _MANAGER = re.compile(r"高管|中层|中高层|高层管理|管理人员|管理
 _NO_TITLES = re.compile(r"(什么|啥|任何)(人才)?(称号|头衔|职称|荣誉|奖项|资格)?(都|也)(没有|没|不是)|"
                         r"没有?(任何|什么)?(人才)?(称号|头衔|职称|荣誉|奖项)|(称号|头衔|职称)(都|也)?(没有|没)")
 PROJECT_LEAD_WORDS = ("项目带头人", "带头人")
+_DENIAL = re.compile(r"不|没|未|非|无")
 _BAIYUN = re.compile(r"白云(?!工匠|国际|机场|大道|时事)")
 _NOT_BAIYUN = re.compile(r"(不在|不是|不属于|并非|非)[^，,。；;]{0,3}白云")
 
@@ -113,6 +114,8 @@ def read_part(part: dict, text: str, said: Optional[dict] = None) -> Optional[bo
     if "years" in part:
         if groups and groups[0] is None:
             return None  # no founding named: the years are of something else
+        if groups and groups[0] is False:
+            return False  # "没有创办企业"
         span = _years_since(text)
         if span is None:
             return None
@@ -125,10 +128,12 @@ def read_part(part: dict, text: str, said: Optional[dict] = None) -> Optional[bo
 
 
 def read_parts(text: str, mentioned: Sequence[str], known: dict, requested_part: Optional[str],
-               intent: Optional[str]) -> Dict[str, Dict[str, bool]]:
+               intent: Optional[str], only_answer: bool = False) -> Dict[str, Dict[str, bool]]:
     """The parts of compound criteria this message settles: {criterion: {part: bool}}.
     A criterion is read when the message names one of its parts or the lexicon found it
-    (`mentioned`); a bare yes/no answers the part just asked (`requested_part`)."""
+    (`mentioned`); a bare yes/no answers the part just asked (`requested_part`).
+    `only_answer`: the part is all the person gave when asked for their titles ("在澳洲读的
+    本科"), so even a part that does not open its criterion alone is followed up."""
     settled: Dict[str, Dict[str, bool]] = {}
     for cid, parts in compound_criteria().items():
         old = dict((known or {}).get(cid) or {})
@@ -141,7 +146,9 @@ def read_parts(text: str, mentioned: Sequence[str], known: dict, requested_part:
         if asked and requested_part not in new:
             if "years" in asked:  # "三年", "快四年了": how long, the question asked
                 span = _years_since(text, asked_how_long=True)
-                if span is not None:
+                if span is None and yes_no(text, intent) is False:
+                    new[requested_part] = False  # "没有" to "您是否在白云区创办了企业？"
+                elif span is not None:
                     inside = [asked["years"][0] <= value <= asked["years"][1] for value in span]
                     if inside[0] == inside[1]:
                         new[requested_part] = inside[0]
@@ -152,7 +159,8 @@ def read_parts(text: str, mentioned: Sequence[str], known: dict, requested_part:
         # Opened by the lexicon, or by a part that opens it being said or merely named
         # ("在白云区创办了公司": founding named, its years still to ask).
         opened = cid in (known or {}) or cid in mentioned or any(
-            part.get("opens", True) and (part["id"] in new or _named(text, part["words"][0]) is True)
+            (part.get("opens", True) or (only_answer and new.get(part["id"]) is True))
+            and (part["id"] in new or _named(text, part["words"][0]) is True)
             for part in parts if part.get("words"))
         if opened and (new != old or cid not in (known or {})):
             settled[cid] = new
@@ -203,9 +211,24 @@ def _qualifying_masters(text: str) -> Optional[bool]:
     return _named(text, _titles()["masters_schools"])
 
 
+def _parts_said_before(cid: str, earlier: Sequence[str]) -> Dict[str, bool]:
+    """The parts of criterion `cid` said in earlier messages of this assessment, before
+    anything opened it ("我在澳洲读的本科" first, "我在白云区开了公司" later): the later
+    message wins where two say different things."""
+    said: Dict[str, bool] = {}
+    for old in earlier:
+        old = normalise(old)
+        for part in compound_criteria()[cid]:
+            found = read_part(part, old, said)
+            if found is not None:
+                said[part["id"]] = found
+    return said
+
+
 def read_talent(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
-                entities: Sequence[dict] = ()) -> Reading:
-    """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's)."""
+                entities: Sequence[dict] = (), earlier: Sequence[str] = ()) -> Reading:
+    """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's;
+    `earlier`: the person's previous messages in this assessment)."""
     text = normalise(text)
     reading = Reading()
     titles, not_qualifying = _lexicon_titles(text, entities)
@@ -233,7 +256,11 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         if requested == "criterion_parts" else None
     # Other titles' words are not parts: "创新创业领军团队" founded nothing.
     others = mask(text, [(m.start, m.end) for m in titles if m.value not in compounds])
-    parts = read_parts(others, mentioned, slots.get("criterion_parts"), asked_part, intent)
+    only_answer = not affirmed and requested == "talent_titles"
+    parts = read_parts(others, mentioned, slots.get("criterion_parts"), asked_part, intent, only_answer)
+    for cid in parts:
+        if cid not in (slots.get("criterion_parts") or {}):  # opened now: what was said before counts
+            parts[cid] = {**_parts_said_before(cid, earlier), **parts[cid]}
     if parts:
         merged = dict(slots.get("criterion_parts") or {})
         merged.update(parts)
@@ -290,6 +317,9 @@ def _clarify_title(text: str, slots: dict, reading: Reading) -> None:
             if completed:
                 reading.slots["talent_titles"] = merge(slots.get("talent_titles"), completed)
                 return
+            if clarification.get("below_every_level") and re.search(clarification["below_every_level"], text):
+                reading.slots["talent_titles"] = merge(slots.get("talent_titles"), [])
+                return
             reading.clarify.append(question)
             reading.pending = noun
             return
@@ -313,6 +343,8 @@ def _complete_clarification(text: str, intent: Optional[str], pending: Optional[
 def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
     """Titles from an unclear title and its detail said apart in one message ("我是劳模，市级的")."""
     for clause in re.split(r"[，,。；;！!？?\s]+", text):
+        if _DENIAL.search(clause):
+            continue  # "不算市级的", "也没评上省级": a level denied completes nothing
         short = re.sub(r"[的是我了呢啊吧]", "", clause)
         # Only a short detail ("市级的", "省级", "A类"), never a place: "在白云区" is not 区劳模.
         if short and word not in clause and len(short) <= 4 and "白云" not in short:

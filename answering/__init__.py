@@ -32,6 +32,7 @@ CORE = (
     sections.compare_domains,
     sections.direct_check,
     criteria.cards_for_titles,
+    bounds.stated_percentage,
     bounds.answer,
     bounds.thresholds,
     scope.mentioned_only,

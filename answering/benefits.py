@@ -63,7 +63,8 @@ DETAIL_HELD = {"time": (r"\d+\s*(年|个月|天|小时|个工作日)|每年|每�
                "guarantee": (r"保证", "是否保证"),
                "which_one": (r"《[^》]*名单》|名单如下|以下(学校|医院)", "具体是哪一所（哪一家）"),
                "stacking": (r"二选一|不得同时|不可同时|可同时|叠加", "能否与其他待遇叠加"),
-               "headcount": (r"(最多|不超过|限)\s*\d+\s*(人|名)", "人数限制")}
+               "headcount": (r"(最多|不超过|限)\s*\d+\s*(人|名)", "人数限制"),
+               "carry_over": (r"顺延|累计使用|结转|作废|当年有效|不可转让|可转让|转赠", "未用完能否留用或转给他人")}
 # Words of a benefit question that ask nothing beyond "does this card have it".
 PLAIN = re.compile(r"持卡人|持卡|的|能|可以|可|享受|享有|有没有|有|没有|吗|呢|么|吧|请问|问一下|是否|"
                    r"免费|服务|待遇|也|都|还|我|我们|用|办|参加|一起|这个|那个|[，,。？?！!\s]")
@@ -85,6 +86,15 @@ def _asks_more(question: Question) -> bool:
     return len(PLAIN.sub("", rest)) >= 3
 
 
+def persons_not_named(question: Question, text: str) -> list[str]:
+    """People besides the holder the question asks about ("我爸妈", "我老婆") whom the
+    benefit's sections do not name: 落户 names 配偶、未独立生活的子女, never 父母."""
+    if not question.asks_any("who_else"):
+        return []
+    return [group for group, words in vocabulary()["persons"].items()
+            if any(w in question.normalized for w in words) and not any(w in text for w in words)]
+
+
 def details(answer: Answer, question: Question, number: int) -> None:
     """What the benefit's own sections say to the rest of the question, and what they leave
     open (人才公寓啥时候能住上、租金多少: the documents give neither)."""
@@ -100,6 +110,7 @@ def details(answer: Answer, question: Question, number: int) -> None:
     text = "".join(c["text"] for c in section.values())
     open_aspects = [name for kind, (held, name) in DETAIL_HELD.items()
                     if question.asks_any(kind) and not re.search(held, text)]
+    open_aspects += [f"是否适用于{person}" for person in persons_not_named(question, text)]
     if open_aspects:
         answer.status = PARTIAL
         phones = [c["clause_id"] for c in section.values() if "咨询电话" in c["text"]]
@@ -128,7 +139,7 @@ def tier_benefit(question: Question) -> Answer | None:
                     answer.say(f"注意：{item['note']}", benefit(alternative)["clause_id"])
             else:
                 others = "、".join(holders_of(number))
-                answer.say(f"不能。{tier['name']}持卡人只可享受{span(tier_id)}条待遇，"
+                answer.say(f"不能。{tier['name']}的待遇只有{span(tier_id)}条，"
                            f"{label(number)}不在其中，它是{others}持卡人的待遇。",
                            intro_id(), item["clause_id"])
                 alternative = item.get("note_when_with")
@@ -234,7 +245,7 @@ def benefit_details(question: Question) -> Answer | None:
     """人才公寓一个月租金多少、在哪: the benefit, then what its sections say and leave open."""
     if question.tiers or not question.benefits or question.document == "partner":
         return None
-    if not (question.asks_any(*DETAIL_HELD)
+    if not (question.asks_any(*DETAIL_HELD, "who_else")
             or question.asks_any("verdict") and _asks_more(question)):
         return None
     answer = Answer()

@@ -8,9 +8,15 @@ and says the verdicts.
 """
 from __future__ import annotations
 
+import functools
+import re
+
+import cn2an
+
 from answering.answer import Answer, source
 from answering.criteria import employer_precondition
-from retrieval.question import Amount, Question
+from knowledge import load_clauses
+from retrieval.question import Amount, Question, vocabulary
 from rules.conditions import amount as in_words, requirement, satisfies
 from rules.data import load_rules, numeric_conditions
 
@@ -214,3 +220,69 @@ def thresholds(question: Question) -> Answer | None:
     if any(p == "talent-card" for p, _ in question.facts_named):
         answer.say("这些条件只适用于企业主要负责人。")
     return answer
+
+
+# --- percentages the clauses state in their text ---------------------------------------------
+# The 试点示范 要素条件 tables set a few shares in their rows ("生产工艺数据自动数采率90%以上",
+# "…销售收入比重不低于20%"); they are requirements of a table's item, not facts the dialogue
+# asks, so they are read from the clauses' text rather than the rule files.
+_STATED = re.compile(r"(?P<metric>[^，,。；;：:、\s]{2,40}?)(?P<lead>不低于|不少于|达到|超过)?"
+                     r"(?P<number>\d+(?:\.\d+)?)%(?P<tail>（含）以上|以上)?")
+_ASKED_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之([零一二两三四五六七八九十百]+)")
+_SHARED = 3  # characters a question and a row's measure must share ("数采率", "电子商务")
+
+
+@functools.lru_cache(maxsize=None)
+def stated_percentages() -> tuple[dict, ...]:
+    """Each share a clause's text sets: the measure, its condition (as rules.conditions reads
+    one) and the clause."""
+    ruled = {condition["clause_id"] for _, _, condition in numeric_conditions("partner")}
+    found = []
+    for clause in load_clauses():
+        if not clause["clause_id"].startswith("partner.") or clause["clause_id"] in ruled:
+            continue  # a rule file's condition is read by `answer` with its fact
+        for hit in _STATED.finditer(clause["text"]):
+            if not (hit.group("lead") or hit.group("tail")) or hit.group("lead") == "超过" and hit.group("tail"):
+                continue
+            compare = ">" if hit.group("lead") == "超过" else ">="
+            metric = re.sub(r"^(其中|企业|实现|并且|且)", "", hit.group("metric"))
+            found.append({"metric": metric, "clause_id": clause["clause_id"], "compare": compare,
+                          "bound": float(hit.group("number")) / 100, "unit": "ratio",
+                          "text": hit.group(0)})
+    return tuple(found)
+
+
+def _asked_percent(text: str) -> float | None:
+    hit = _ASKED_PERCENT.search(text)
+    if not hit:
+        return None
+    if hit.group(1):
+        return float(hit.group(1)) / 100
+    return cn2an.cn2an(hit.group(2), "smart") / 100
+
+
+def _shares_measure(text: str, metric: str) -> bool:
+    return any(metric[i:i + _SHARED] in text for i in range(len(metric) - _SHARED + 1))
+
+
+def stated_percentage(question: Question) -> Answer | None:
+    """"数采率做到89%，流程型试点示范这条过关吗": the row's share and the verdict."""
+    if question.document == "talent" or not question.asks_any("verdict", "conditions"):
+        return None
+    value = _asked_percent(question.normalized)
+    if value is None:
+        return None
+    text = question.normalized
+    for name, aliases in vocabulary()["pilot_aliases"].items():
+        for alias in aliases:
+            text = text.replace(alias, name)
+    rows = [row for row in stated_percentages() if _shares_measure(text, row["metric"])]
+    if not rows:
+        return None
+    result = Answer()
+    for row in rows:
+        met = satisfies(row, value)
+        result.say(f"“{row['text']}”要求{row['metric']}{requirement(row)}{INCLUSION[row['compare']]}；"
+                   f"您说的{in_words(value, 'ratio')}{'满足' if met else '不满足'}这一条。", row["clause_id"])
+    result.say(f"条款见{source(result.cited[0])}。")
+    return result

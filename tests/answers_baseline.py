@@ -3,9 +3,10 @@
     .venv/bin/python -m tests.answers_baseline > tests/data/answers_baseline.json
 
 records what the current code answers; tests/test_answers_unchanged.py checks that the code
-still answers the same (same status, answerable flag, cited clause ids, search hits). The file
-in the repository was recorded with the PyTorch-backed encoder, before serving moved to ONNX
-Runtime alone and before query batching, so those changes are checked against it.
+still answers the same (same status, answerable flag, cited clause ids, search hits). It was
+first recorded with the PyTorch-backed encoder, and serving on ONNX Runtime alone with query
+batching answered identically; since then it is re-recorded only when answering changes on
+purpose, so its diff in the commit shows exactly which answers moved.
 """
 from __future__ import annotations
 

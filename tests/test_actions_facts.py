@@ -204,6 +204,32 @@ def test_a_degree_from_abroad_alone_does_not_open_silver_2(text, opened):
     assert ("criterion_parts" in slots) is opened
 
 
+@pytest.mark.parametrize("text", ["我是在澳大利亚读的本科，拿了学士学位", "在英国读的硕士，学校不在前500"])
+def test_a_degree_from_abroad_given_as_the_titles_answer_is_followed_up(text):
+    slots = read_talent(text, "inform", "talent_titles", {}).slots
+    assert slots["criterion_parts"] == {FOUNDER: {"overseas_degree": True}}
+    assert slots["talent_titles"] == []  # a bachelor's or an unranked master's is on no list
+
+
+@pytest.mark.parametrize("text", ["没有", "没有创办企业", "我没创业，是在公司上班"])
+def test_no_company_founded_rules_silver_2_out(text):
+    known = {FOUNDER: {"overseas_degree": True}}
+    slots = read_talent(text, "deny", "criterion_parts", {"criterion_parts": known}).slots
+    assert slots["criterion_parts"][FOUNDER]["founded_2_to_5_years"] is False
+
+
+@pytest.mark.parametrize("text", ["我只有本科", "大专学历", "国内本科毕业"])
+def test_a_degree_on_no_list_answers_the_titles_question_with_none(text):
+    assert read_talent(text, "inform", "talent_titles", {}).slots == {"talent_titles": []}
+
+
+def test_parts_said_before_the_criterion_opened_count():
+    earlier = ["我是在澳大利亚读的本科", "没有其他称号"]
+    slots = read_talent("我2023年在白云区开了一家公司", "inform", "employer_in_baiyun",
+                        {"talent_titles": []}, earlier=earlier).slots
+    assert slots["criterion_parts"][FOUNDER] == {"overseas_degree": True, "founded_2_to_5_years": True}
+
+
 @pytest.mark.parametrize("text, met", [("三年", True), ("快四年了", True), ("一年", False), ("六年多", False)])
 def test_how_long_answers_the_years_part_just_asked(text, met):
     known = {FOUNDER: {"overseas_degree": True}}
@@ -320,3 +346,14 @@ def test_conditions_named_as_met_leave_the_others_open():
 def test_a_bare_no_to_several_conditions_asks_which():
     reading = read_partner("不满足", "deny", "partner_conditions", EQUIPMENT, listed_conditions=LISTED)
     assert reading.slots == {} and reading.clarify == ["请告诉我具体哪一条不满足，例如：“第2条不满足”。"]
+
+
+@pytest.mark.parametrize("text, held", [
+    ("我们是市级机器人骨干企业，能直接认定吗", []),
+    ("我们是机器人骨干企业，区级的", []),
+    ("我们是市级制造业创新中心", []),
+    ("我们公司是省级机器人骨干培育企业", ["direct.robot_backbone"]),
+    ("我们是国家制造业创新中心", ["direct.innovation_center"]),
+])
+def test_a_qualification_said_with_a_level_its_clause_does_not_name_is_not_it(text, held):
+    assert read_partner(text, "ask_partner", None, {}).slots.get("direct_qualifications", []) == held

@@ -214,6 +214,35 @@ def test_a_form_started_after_another_action_reads_the_message():
                       SlotSet("requested_slot", None)]
 
 
+def test_what_was_said_earlier_in_the_form_completes_a_criterion_opened_later():
+    latest = {"text": "2023年在白云区开了公司，有核心技术，已经量产，我是创始人也是第一大股东",
+              "intent": {"name": "inform", "confidence": 0.9}, "entities": []}
+    events = [{"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "我想看看能办哪种英才卡", "parse_data": {}},
+              {"event": "active_loop", "name": "talent_card_form"},
+              {"event": "user", "text": "我在澳洲读的本科", "parse_data": {}},
+              {"event": "action", "name": "talent_card_form"},
+              {"event": "user", "text": latest["text"], "parse_data": latest}]
+    slots = {"requested_slot": "employer_in_baiyun", "talent_titles": []}
+    track = Tracker("test-user", slots, latest, events, False, None, {"name": "talent_card_form"}, "action_listen")
+    events, _ = run(forms.ValidateTalentCardForm(), track)
+    assert SlotSet("talent_titles", ["silver.overseas_founder"]) in events
+
+
+def test_statements_before_starting_over_are_not_read_again():
+    latest = {"text": "2023年在白云区开了公司", "intent": {"name": "inform", "confidence": 0.9}, "entities": []}
+    events = [{"event": "user", "text": "我在澳洲读的本科", "parse_data": {}},
+              {"event": "active_loop", "name": "talent_card_form"},
+              {"event": "user", "text": "从头开始", "parse_data": {}},
+              {"event": "action", "name": "action_restart"},
+              {"event": "user", "text": "我是国内本科", "parse_data": {}},
+              {"event": "user", "text": "单位在白云区吗？", "parse_data": {}},
+              {"event": "user", "text": latest["text"], "parse_data": latest}]
+    track = Tracker("test-user", {"requested_slot": "talent_titles"}, latest, events, False, None,
+                    {"name": "talent_card_form"}, "action_listen")
+    assert routing.earlier_statements(track) == ["我是国内本科"]
+
+
 def test_not_knowing_a_figure_skips_it():
     slots = {"requested_slot": "district_tax_wan", "talent_titles": [], "employer_in_baiyun": True,
              "enterprise_head": True}
@@ -443,3 +472,37 @@ def test_stopping_clears_every_assessment_slot():
     assert messages[0]["response"] == "utter_assessment_stopped"
     assert SlotSet("domain", None) in events and SlotSet("talent_titles", None) in events
 
+
+
+def test_a_range_across_a_bound_that_no_longer_matters_is_taken():
+    # 累计投资25亿 gives 金卡; "五六百万" of tax straddles only 银卡's 500万, so either way 金卡.
+    slots = {"requested_slot": "district_tax_wan", "talent_titles": [], "employer_in_baiyun": True,
+             "enterprise_head": True, "district_investment_wan": 250000}
+    events, messages = run(forms.ValidateTalentCardForm(), tracker("五六百万", "inform", slots, "talent_card_form"))
+    assert SlotSet("district_tax_wan", 500) in events
+    assert SlotSet("approximate_facts", {"district_tax_wan": "五六百万"}) in events
+    assert messages == []
+
+
+def test_a_range_across_a_bound_that_matters_is_asked_again():
+    slots = {"requested_slot": "district_tax_wan", "talent_titles": [], "employer_in_baiyun": True,
+             "enterprise_head": True}
+    events, messages = run(forms.ValidateTalentCardForm(), tracker("五六百万", "inform", slots, "talent_card_form"))
+    assert not any(e.get("name") == "district_tax_wan" for e in events)
+    assert "500万元上下" in texts(messages)[0]
+
+
+def test_a_share_said_as_a_head_count_answers_the_ratio():
+    slots = {"requested_slot": "qualified_staff_ratio", "domain": "行业组织", "staff_count": 32}
+    events, messages = run(forms.ValidatePartnerForm(),
+                           tracker("平台从业人员32人，其中本科以上或中级职称以上的有20人", "inform", slots, "partner_form"))
+    assert SlotSet("qualified_staff_ratio", 0.625) in events
+    assert messages == []
+
+
+def test_saying_again_only_what_is_known_counts_as_an_unreadable_answer():
+    slots = {"requested_slot": "qualified_staff_ratio", "domain": "行业组织", "staff_count": 32}
+    events, messages = run(forms.ValidatePartnerForm(),
+                           tracker("平台从业人员32人", "inform", slots, "partner_form"))
+    assert SlotSet("unclear_answers", {"slot": "qualified_staff_ratio", "count": 1}) in events
+    assert texts(messages) == ["抱歉，我没能从您的回答中读出所需信息。请换个说法，例如：“80%”或“八成”。"]

@@ -343,3 +343,39 @@ def test_levels_sharing_one_noun_are_each_placed_under_their_own_card(question, 
     assert_grounded(reply)
     placed = re.findall(r"「[^」]+」属于(钻石卡|金卡|银卡)的申领条件", reply["answer"])
     assert placed == [tier_whose_list_holds(level + noun) for level in levels], reply["answer"]
+
+
+@pytest.mark.parametrize("question, benefit, person, words", [
+    ("我办了云聚英才卡，能不能把我爸妈的户口也一起迁到白云区？", 1, "父母", ("父母", "爸妈", "老人")),
+    ("英才卡每年的免费体检，我老婆能不能跟着一起做？", 11, "配偶", ("配偶", "妻子", "家属")),
+])
+def test_a_person_the_benefit_does_not_name_is_not_promised(question, benefit, person, words):
+    sections = [c["text"] for c in load_clauses() if c["clause_id"] == f"talent.benefits.{benefit}"
+                or c["clause_id"].startswith(f"talent.service.{benefit}.")]
+    assert sections and not any(w in text for text in sections for w in words)  # the documents' side
+    result = ask(question)
+    assert result["status"] == "partial"
+    assert f"是否适用于{person}" in result["answer"] and "文件没有写明" in result["answer"]
+
+
+def test_a_person_the_benefit_names_is_not_called_open():
+    # 落户服务 names 持卡人及其配偶、未独立生活的子女
+    assert "是否适用于配偶" not in ask("持卡人的老婆户口能一起迁到白云区吗")["answer"]
+
+
+def test_what_is_left_of_a_yearly_benefit_is_not_settled():
+    result = ask("一年2次接送机今年没用完，能不能攒到明年用？")
+    assert result["status"] == "partial" and "未用完能否留用或转给他人" in result["answer"]
+
+
+@pytest.mark.parametrize("question, row, met", [
+    ("我们生产工艺数据自动数采率做到89%，流程型试点示范这条过关吗？", "生产工艺数据自动数采率90%以上", False),
+    ("工厂自控投用率刚好90%，达标吗", "工厂自控投用率90%以上", True),
+    ("电商销售占主营收入的比重是20%，够不够？", "销售收入比重不低于20%", True),
+    ("通过电子商务实现的销售收入比重只有19.5%，能过吗", "销售收入比重不低于20%", False),
+])
+def test_a_share_a_table_row_sets_is_judged_as_the_row_says(question, row, met):
+    result = ask(question)
+    assert any(row in c["text"] for c in result["citations"])  # the row as the document writes it
+    assert ("满足这一条" in result["answer"]) and (("不满足这一条" in result["answer"]) is not met)
+    assert "本科以上" not in result["answer"]  # not the 行业组织 staff share
