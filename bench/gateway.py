@@ -58,7 +58,10 @@ async def load(base_url: str, kind: str, questions: list[str], clients: int,
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits,
                                  trust_env=False) as client:
         async def worker() -> None:
+            # Its own conversation: the first turn names a new id and gets the token that
+            # continues it (X-Session-Token).
             sender = f"bench-{uuid.uuid4().hex[:12]}"
+            headers: dict[str, str] = {}
             for question in queue:
                 if time.monotonic() > deadline:
                     return
@@ -69,8 +72,11 @@ async def load(base_url: str, kind: str, questions: list[str], clients: int,
                         ok = response.status_code == 200 and "answer" in response.json()
                     else:
                         response = await client.post("/api/chat", json={"sender": sender,
-                                                                        "message": question})
+                                                                        "message": question},
+                                                     headers=headers)
                         ok = response.status_code == 200 and bool(response.json())
+                        if response.headers.get("X-Session-Token"):
+                            headers["X-Session-Token"] = response.headers["X-Session-Token"]
                     if not ok:
                         errors.append(f"HTTP {response.status_code}")
                         continue

@@ -21,7 +21,8 @@ XLM-R's SentencePiece Unigram vocabulary. We write the dequantised weights as sa
 the vocabulary as a `tokenizers` Unigram tokenizer with XLM-R's normalisation and
 pre-tokenisation, and the sentence-transformers modules: mean pooling, L2 normalisation and
 the model's prompts ("query: " / "passage: "). Unless --no-onnx, the folder also gets
-`onnx/model.onnx` for the fast encoder backend (see embedding_build.onnx_export).
+`onnx/model.onnx` for the fast encoder backend (see embedding_build.onnx_export) and the
+serving tokenizer narrowed to Chinese and ASCII pieces (embedding_build.narrow_tokenizer).
 """
 
 from __future__ import annotations
@@ -353,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         from embedding_build.onnx_export import export_onnx
 
         export_onnx(staging)
+        from embedding_build.narrow_tokenizer import write_narrow_tokenizer
+
+        write_narrow_tokenizer(staging)
     shutil.rmtree(args.out_dir, ignore_errors=True)
     staging.rename(args.out_dir)
     print(f"{MODEL_NAME}: wrote {args.out_dir} in {time.perf_counter() - started:.1f} s",

@@ -11,11 +11,16 @@ tests/test_embedding_model.py checks the vectors against sentence-transformers' 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
 
 ONNX_FILE = "onnx/model.onnx"
+# The tokenizer narrowed to Chinese and ASCII pieces, and its ids' full ids
+# (embedding_build/narrow_tokenizer.py): the same tokens for such texts, a fraction of the memory.
+NARROW_TOKENIZER_FILE = "onnx/tokenizer-narrow.json"
+NARROW_IDS_FILE = "onnx/tokenizer-narrow.ids.json"
 PASSAGE_PROMPT_NAMES = ("passage", "document", "corpus")  # first one the model defines wins
 
 
@@ -52,11 +57,9 @@ class OnnxSentenceEncoder:
         self.passage_prompt = next(
             (prompts[name] for name in PASSAGE_PROMPT_NAMES if prompts.get(name)), "")
 
-        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        pad_token = _json(model_dir / "tokenizer_config.json").get("pad_token") or "<pad>"
-        self.tokenizer.enable_truncation(int(settings.get("max_seq_length") or 512))
-        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id(pad_token),
-                                      pad_token=pad_token)
+        self._tokenizers = ServingTokenizers(
+            model_dir, int(settings.get("max_seq_length") or 512),
+            _json(model_dir / "tokenizer_config.json").get("pad_token") or "<pad>")
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
@@ -84,8 +87,10 @@ class OnnxSentenceEncoder:
         return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
+        encodings, full_ids = self._tokenizers.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        if full_ids is not None:
+            ids = full_ids[ids]
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         hidden = self.session.run(["last_hidden_state"],
                                   {"input_ids": ids, "attention_mask": mask})[0]
@@ -98,6 +103,53 @@ class OnnxSentenceEncoder:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             pooled = pooled / np.maximum(norms, 1e-12)
         return pooled.astype(np.float32, copy=False)
+
+
+def in_ranges(text: str, ranges) -> bool:
+    """Every character of text is in one of the inclusive code point ranges."""
+    return all(any(first <= ord(ch) <= last for first, last in ranges) for ch in text)
+
+
+class ServingTokenizers:
+    """The folder's tokenizer.json, or its narrowed copy for texts made only of the characters
+    that copy keeps (the full one is loaded the first time another text comes)."""
+
+    def __init__(self, model_dir: Path, max_length: int, pad_token: str):
+        self.model_dir, self.max_length, self.pad_token = model_dir, max_length, pad_token
+        self._full = None
+        self._loading = threading.Lock()
+        self.narrow = None
+        narrow_ids = _json(model_dir / NARROW_IDS_FILE)
+        if narrow_ids and (model_dir / NARROW_TOKENIZER_FILE).is_file():
+            self.narrow = self._load(model_dir / NARROW_TOKENIZER_FILE)
+            self.narrow_ids = np.asarray(narrow_ids["ids"], dtype=np.int64)
+            self.narrow_chars = tuple((first, last) for first, last in narrow_ids["ranges"])
+
+    def _load(self, path: Path):
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(path))
+        tokenizer.enable_truncation(self.max_length)
+        tokenizer.enable_padding(pad_id=tokenizer.token_to_id(self.pad_token),
+                                 pad_token=self.pad_token)
+        return tokenizer
+
+    @property
+    def full(self):
+        with self._loading:
+            if self._full is None:
+                self._full = self._load(self.model_dir / "tokenizer.json")
+            return self._full
+
+    def narrow_covers(self, text: str) -> bool:
+        return in_ranges(self.narrow.normalizer.normalize_str(text), self.narrow_chars)
+
+    def encode_batch(self, texts: list[str]):
+        """The encodings, and the array that maps their ids to the full vocabulary's (None
+        when they are the full tokenizer's already)."""
+        if self.narrow is not None and all(self.narrow_covers(text) for text in texts):
+            return self.narrow.encode_batch(texts), self.narrow_ids
+        return self.full.encode_batch(texts), None
 
 
 def _json(path: Path) -> dict | list:

@@ -114,6 +114,41 @@ def tokenizer(model_dir):
     return Tokenizer.from_file(str(model_dir / "tokenizer.json"))
 
 
+def serving_ids(tokenizers, text: str) -> tuple[list[int], bool]:
+    """The ids serving gives `text` (full-vocabulary ids) and whether the narrowed copy gave them."""
+    encodings, full_ids = tokenizers.encode_batch([text])
+    ids = encodings[0].ids
+    return ([int(i) for i in full_ids[np.array(ids)]] if full_ids is not None else ids,
+            full_ids is not None)
+
+
+def test_the_narrowed_serving_tokenizer_gives_the_full_tokenizers_ids(model_dir, tokenizer):
+    """embedding_build.narrow_tokenizer: Chinese and ASCII texts are tokenised by the narrowed
+    copy, every other text by the full tokenizer, and either way as tokenizer.json does."""
+    from knowledge import load_clauses
+    from retrieval.onnx_backend import ServingTokenizers
+    from retrieval.passages import passages
+
+    serving = ServingTokenizers(model_dir, 512, "<pad>")
+    assert serving.narrow is not None and serving.narrow.get_vocab_size() < 120_000
+    texts = ["passage: " + text for text in passages(load_clauses())]
+    texts += ["query: " + text for text in SENTENCES]
+    # Random mixtures of the documents' characters and ASCII, rare ideographs with no piece of
+    # their own (unknown), spaces and the special tokens' text.
+    characters = sorted(set("".join(texts)) | set("龘靐齉 \t<s></s><mask>"))
+    generator = np.random.default_rng(7)
+    texts += ["query: " + "".join(generator.choice(characters, size=int(n)))
+              for n in generator.integers(1, 60, size=300)]
+    for text in texts:
+        ids, narrowed = serving_ids(serving, text)
+        assert narrowed, text
+        assert ids == tokenizer.encode(text).ids, text
+    for text in ("query: Phở ngon quá", "query: مرحبا 英才卡", "query: Привет", "query: 🙂英才卡"):
+        ids, narrowed = serving_ids(serving, text)
+        assert not narrowed, text
+        assert ids == tokenizer.encode(text).ids, text
+
+
 def test_tokenizer_splits_chinese_into_vocabulary_pieces(tokenizer):
     tokens = tokenizer.encode(PHD, add_special_tokens=False).tokens
     assert "博士" in tokens and "学位" in tokens
