@@ -26,6 +26,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from bench.conversations import rest_sender, run_sets
+
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -120,6 +122,7 @@ def serving() -> dict:
     url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
     try:
         first = first_answer(url, processes, started)
+        conversations = run_sets(rest_sender(url))
         timings = []
         for _ in range(ROUND_TRIPS):
             begin = time.perf_counter()
@@ -129,7 +132,7 @@ def serving() -> dict:
         return {"start_to_first_answer_s": round(first, 1),
                 "round_trip_p50_ms": round(1000 * statistics.median(timings)),
                 "round_trip_p95_ms": round(1000 * timings[int(0.95 * (len(timings) - 1))]),
-                "round_trips": len(timings)}
+                "round_trips": len(timings), "conversations": conversations}
     finally:
         for process in processes:  # only the two processes started above
             try:
@@ -175,6 +178,9 @@ def main() -> int:
     print(f"  start to first answer: {s['start_to_first_answer_s']} s (goal ≤ 30 s)")
     print(f"  REST round trip, retrieval question: p50 {s['round_trip_p50_ms']} ms, "
           f"p95 {s['round_trip_p95_ms']} ms ({s['round_trips']} requests)")
+    for name, c in s["conversations"].items():
+        print(f"  conversations, {name}: {c['passed']}/{c['total']} pass "
+              f"({c['with_a_rejected_reply']} with a reply the set rejects)")
     (WORK.parent / "bot.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1))
     return 0
 
