@@ -30,6 +30,7 @@ class Fact:
     counters: Tuple[str, ...] = ()  # units a count of it takes ("人", "项")
     not_words: Tuple[str, ...] = ()  # words that say a yes/no fact does not hold ("普通员工")
     lesser_words: Tuple[str, ...] = ()  # look like `words` but do not name it ("副总经理")
+    unsettled_words: Tuple[str, ...] = ()  # look like `words` but leave it open ("创始人之一")
     elsewhere: Tuple[str, ...] = ()  # places that deny it (employer_in_baiyun)
     qualifier: Tuple[str, ...] = ()  # what a figure must be said of to count (高新技术企业)
     share_of: str = ""  # a ratio that may be said as a count of this whole ("32人，其中20人本科以上")
@@ -51,6 +52,7 @@ def facts(program: str) -> Dict[str, Fact]:
                        words=tuple(spec.get("words", ())), counters=tuple(spec.get("counters", ())),
                        not_words=tuple(spec.get("not_words", ())),
                        lesser_words=tuple(spec.get("lesser_words", ())),
+                       unsettled_words=tuple(spec.get("unsettled_words", ())),
                        elsewhere=tuple(spec.get("elsewhere", ())),
                        qualifier=tuple(spec.get("qualifier", ())),
                        share_of=spec.get("share_of", ""),

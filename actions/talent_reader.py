@@ -372,7 +372,7 @@ def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
 def _read_head(text: str) -> Optional[bool]:
     fact = catalogue.facts(PROGRAM)["enterprise_head"]
     deputies = find_words(text, fact.lesser_words)
-    text = mask(text, [(s, e) for s, e, _ in deputies])
+    text = mask(text, [(s, e) for s, e, _ in deputies + find_words(text, fact.unsettled_words)])
     for start, end, _word in find_words(text, fact.words):
         left, _right = clause_bounds(text, start, end)
         if _SOMEONE_ELSES.search(text[max(0, start - 4):start]) \

@@ -376,3 +376,9 @@ def test_a_world_ranking_names_the_school_of_a_masters_degree(text, titles):
 def test_partner_firms_counted_in_plain_words(text, count):
     slots = read_partner(text, "inform", None, {"domain": "智能制造人才", "unit_type": "院校"}).slots
     assert slots["partner_enterprises"] == count
+
+
+@pytest.mark.parametrize("text, head", [("我是创始人之一，但只是第二大股东", None), ("我是联合创始人兼CEO", True),
+                                        ("我是公司创始人", True)])
+def test_one_of_several_founders_is_asked_whether_they_head_the_firm(text, head):
+    assert read_talent(text, "inform", None, {}).slots.get("enterprise_head") is head
