@@ -24,8 +24,8 @@ from actions.reading import Reading, find_words, mask, merge
 
 PROGRAM = "talent-card"
 # A manager of a 四上 or headquarters enterprise (talent.eligibility.gold.12) said in two parts.
-_KEY_ENTERPRISE = re.compile(r"四上企业|总部企业")
-_MANAGER = re.compile(r"高管|中层|中高层|高层管理|管理人员|管理层|副总|部门经理|部门负责人")
+KEY_ENTERPRISE = re.compile(r"四上企业|总部企业")
+MANAGER = re.compile(r"高管|中层|中高层|高层管理|管理人员|管理层|副总|部门经理|部门负责人")
 # "什么称号都没有" / "没有任何人才称号": no title, said inside a longer message.
 _NO_TITLES = re.compile(r"(什么|啥|任何)(人才)?(称号|头衔|职称|荣誉|奖项|资格)?(都|也)(没有|没|不是)|"
                         r"没有?(任何|什么)?(人才)?(称号|头衔|职称|荣誉|奖项)|(称号|头衔|职称)(都|也)?(没有|没)")
@@ -262,7 +262,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         affirmed = _complete_clarification(text, intent, slots.get("pending_clarification"))
     if masters and "silver.masters" not in affirmed:
         affirmed.append("silver.masters")
-    if _KEY_ENTERPRISE.search(text) and _MANAGER.search(rest) and "gold.key_enterprise_manager" not in affirmed:
+    if KEY_ENTERPRISE.search(text) and MANAGER.search(rest) and "gold.key_enterprise_manager" not in affirmed:
         affirmed.append("gold.key_enterprise_manager")
 
     asked_part = (next_part(slots.get("criterion_parts")) or (None, {}))[1].get("id") \

@@ -17,6 +17,10 @@ from rules.data import load_rules
 
 # The rule files' phrase scanner, shared with the dialogue (a denial such as 不是博士 is seen).
 from actions.lexicon import find
+from actions.talent_reader import KEY_ENTERPRISE, MANAGER
+
+# A manager, not the head, of a 总部 or 四上 enterprise (talent.eligibility.gold.12).
+KEY_MANAGER = "gold.key_enterprise_manager"
 
 
 def _criteria() -> dict[str, dict]:
@@ -33,7 +37,8 @@ NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,10}?(?=[，,。？?！!；;]|分别|
 def _mentions(text: str) -> list[tuple[str, str]]:
     """(as said, criterion id) of each title named, enumerations spelt out one by one (criterion
     id None where a level spelt out names no criterion)."""
-    found = [(m.text, m.value) for m in find("talent_title", text) if not m.negated]
+    found = [(m.text + _manager_after(text, m.end), _as_manager(m, text))
+             for m in find("talent_title", text) if not m.negated]
     for listed in ENUMERATION.finditer(text):
         levels = re.findall(LEVEL, listed.group(1))
         after = NOUN_AFTER.match(text, listed.end())
@@ -48,6 +53,20 @@ def _mentions(text: str) -> list[tuple[str, str]]:
             if sum(1 for _, value in spelt if value) >= 2:
                 return spelt
     return found
+
+
+def _manager_after(text: str, end: int) -> str:
+    """"…的副总", "…中层": a manager's post said right after an enterprise named."""
+    start = end + 1 if text[end:end + 1] == "的" else end
+    hit = MANAGER.match(text, start)
+    return text[end:hit.end()] if hit else ""
+
+
+def _as_manager(match, text: str) -> str:
+    """An enterprise's head criterion said of its manager is the managers' criterion (金卡 12)."""
+    if match.value.endswith("_head") and KEY_ENTERPRISE.search(match.text) and _manager_after(text, match.end):
+        return KEY_MANAGER
+    return match.value
 
 
 def cards_for_titles(question: Question) -> Answer | None:

@@ -404,3 +404,13 @@ def test_an_end_of_a_range_the_clause_leaves_open_is_not_decided():
 def test_the_cards_validity_is_never_the_labour_contracts():
     result = ask("英才卡有效期6个月吗")
     assert "不少于6个月" not in result["answer"] and result["status"] != "answered"
+
+
+def test_a_manager_of_a_headquarters_enterprise_is_not_its_head():
+    result = ask("年度总部企业的老板和总部企业的副总，办卡档次一样吗？")
+    cited = {c["clause_id"]: c["text"] for c in result["citations"]}
+    managers = [cid for cid, text in cited.items() if "中高层管理人员" in text]
+    heads = [cid for cid, text in cited.items() if "总部企业的主要负责人" in text]
+    assert managers and heads and managers[0].startswith("talent.eligibility.gold.") \
+        and heads[0].startswith("talent.eligibility.diamond.")
+    assert "对应的卡不同" in result["answer"] and "都是钻石卡" not in result["answer"]
