@@ -21,9 +21,10 @@ _BEFORE_GAP = r"(?:是|有|在|属于|任何|什么|获得|拿到|拿|取得|评
 _NEGATION = r"(?:并不是|并非|不属于|算不上|谈不上|不是|没有|没|未|无|非|不(?![过仅但少错光]))"
 _NEG_BEFORE = re.compile(_NEGATION + _BEFORE_GAP + r"$")
 # After the phrase, to the end of its clause: "没有", "还没毕业", "不是的", "也没拿到".
-_NEG_AFTER = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?(?:，|,)?(?:但|但是|不过|可是|却|可|我|也|都|还|并|就|倒|暂时|目前|最后|结果)*"
+_NEG_AFTER = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?(?:，|,)?(?:但|但是|不过|可是|却|可|我|也|都|还|并|就|倒|暂时|目前|最后|结果|"
+                        r"今年|去年|这次|上次|一直|至今|到现在|现在|暂)*"
                         + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|毕业|通过|考上|算|属于|评下来|批下来|下来|"
-                        r"读完|念完|读下来|拿下来?|评到|考到|到手)?"
+                        r"读完|念完|读下来|拿下来?|评到|考到|到手|申请下来|办下来|申请到|办到|批)?"
                         r"(?:的|了|呢|啊|哦|过)*\s*(?:" + CLAUSE_BREAK + "|$|就|便)")
 
 
@@ -35,9 +36,19 @@ def clause_bounds(text: str, start: int, end: int) -> tuple:
     return left, right
 
 
+# After the phrase: held no longer ("人才绿卡过期了") or not yet ("博士学位还在申请中").
+_LAPSED_OR_PENDING = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?[^，,。；;]{0,4}?(?:已经|已|早就|早)?"
+                                r"(?:过期|失效|到期|作废|被取消|被撤销|被收回|申请中|评审中|审核中|申报中|公示中|办理中|在申请|在评)")
+# The next clause takes it back: "我以前是市劳模，现在不是了".
+_NO_LONGER = re.compile(r"^[，,]\s*(?:但是?|不过|可是)?(?:现在|目前|如今)(?:已经)?(?:不是|没有|不算|不再是)了?")
+
+
 def negated(text: str, start: int, end: int) -> bool:
-    """Whether the phrase at text[start:end] is denied by a negation in its own clause."""
+    """Whether the phrase at text[start:end] is denied by a negation in its own clause, or is
+    held no longer or not yet ("人才绿卡过期了", "博士学位还在申请中")."""
     left, right = clause_bounds(text, start, end)
+    if _LAPSED_OR_PENDING.match(text[end:right + 1]) or _NO_LONGER.match(text[right:right + 12]):
+        return True
     before = text[max(left, start - 8):start]
     if _NEG_BEFORE.search(before):
         return True
@@ -61,7 +72,8 @@ _ANSWERED_NO = re.compile(r"^\s*(?:不是|没有|不|并不是|否|都不是)[�
 # Applying for something, or about to, is not holding it: "正在申请正高职称", "申报过机器人骨干企业".
 # Taking part in a contest is not winning it: "参加过省级技能大赛".
 _NOT_YET_BEFORE = re.compile(r"(参加过|参加了|参赛过|参与过|申报过|申请过|正在申请|正在申报|在申请|在申报|准备申请|准备申报|打算申请|打算申报|想申请|"
-                             r"想评|正在评|参评|在评|争取|希望|计划|将要|即将|快要|还差)[^，,。；;]{0,6}$")
+                             r"想评|正在评|参评|在评|争取|希望|计划|将要|即将|快要|还差|差一点|差点|险些|报名了|报名参加|报了名|报过名|报名|"
+                             r"本来要|原本要|本想|想读|要读)[^，,。；;]{0,6}$")
 
 
 def not_yet_held(text: str, start: int, end: int) -> bool:

@@ -382,3 +382,15 @@ def test_partner_firms_counted_in_plain_words(text, count):
                                         ("我是公司创始人", True)])
 def test_one_of_several_founders_is_asked_whether_they_head_the_firm(text, head):
     assert read_talent(text, "inform", None, {}).slots.get("enterprise_head") is head
+
+
+@pytest.mark.parametrize("text", [
+    "博士学位还在申请中", "我本来要读博士后来放弃了", "我差一点评上正高", "正高职称今年没评上", "我报名了省级技能大赛",
+    "博士肄业", "博士读了一半", "优粤卡我还没申请下来", "人才绿卡过期了", "我以前是市劳模，现在不是了"])
+def test_a_title_not_yet_or_no_longer_held_is_not_affirmed(text):
+    assert not read_talent(text, "inform", "talent_titles", {}).slots.get("talent_titles")
+
+
+@pytest.mark.parametrize("text", ["我是博士，今年刚毕业", "我是正高，去年评上的", "我是博士后，出站了", "我有优粤卡"])
+def test_a_title_held_is_still_read(text):
+    assert read_talent(text, "inform", "talent_titles", {}).slots.get("talent_titles")
