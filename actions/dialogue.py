@@ -50,7 +50,7 @@ EXAMPLES = {
     "talent_titles": "“我是博士”或“我有正高级职称”；都没有请回答“没有”",
     "criterion_parts": "“是”或“不是”",
     "direct_qualifications": "“第1项”，都没有请回答“没有”",
-    "partner_conditions": "“都满足”或“第2条不满足”",
+    "partner_conditions": "“都满足”或“第2条做不到”",
 }
 
 
@@ -226,7 +226,7 @@ def conditions_question(slots: dict) -> str:
     texts = {c["id"]: c["text"] for c in rule_criteria(PARTNER)}
     listed = open_conditions(slots)
     lines = [f"{i}. {texts[cid]}" for i, cid in enumerate(listed, 1)]
-    return ("请确认贵单位是否满足以下条件（可回答“都满足”，或告诉我哪一条不满足，例如“第2条不满足”）：\n"
+    return ("请确认贵单位是否满足以下条件（都做到了请回答“都满足”；有做不到的，请告诉我序号，例如“第2条做不到”）：\n"
             + "\n".join(lines))
 
 

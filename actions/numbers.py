@@ -33,7 +33,7 @@ BELOW_BEFORE = ("不到", "不足", "少于", "低于", "不超过", "未满", "
                 "还没到")
 MORE_THAN_BEFORE = ("超过", "超", "过", "逾", "大于", "高于", "多于")  # the number itself left out
 HEDGES_AFTER = ("左右", "上下")
-AT_LEAST_AFTER = ("以上", "出头", "开外", "多")
+AT_LEAST_AFTER = ("以上", "开外", "多")
 BELOW_AFTER = ("以下", "以内", "不到")
 
 # One numeral: Arabic (1.5, 1500) or Chinese (一千五百, 零点五, 两三千), with scale characters
@@ -264,11 +264,13 @@ def _hedged(numeral: str, low: float, high: float, before: str, after: str) -> T
         return low * (1 - APPROXIMATE_SPREAD), high * (1 + APPROXIMATE_SPREAD)  # 十来个: 8–12
     if after.startswith(("多", "余")) or re.match(r"^[个项人名位家款件]?[多余]", after):
         return low + step * 0.01, high + step * 0.99  # 三十多人: above 30, below 40; 一个多亿
+    if rest.startswith(("出头", "挂零")):
+        return low + step * 0.01, high * (1 + 1 / 6)  # 三百万出头: a little over 300万, up to 350万
     if rest.startswith(BELOW_AFTER) or before.endswith(BELOW_BEFORE):
         return 0.0, high - step * 0.01  # 不到20人: below 20, never 20 itself
     if rest.startswith(AT_LEAST_AFTER) or before.endswith(AT_LEAST_BEFORE):
         # "超过800万" leaves 800万 itself out; "800万以上" keeps it (as the clauses read them).
-        above = before.endswith(MORE_THAN_BEFORE) or rest.startswith(("出头", "开外", "多"))
+        above = before.endswith(MORE_THAN_BEFORE) or rest.startswith(("开外", "多"))
         return (low + step * 0.01 if above else low), math.inf
     if before.endswith(NEARLY_BEFORE):
         return low * (1 - APPROXIMATE_SPREAD), high

@@ -270,7 +270,7 @@ def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -
         elif answer is False and len(listed) == 1:
             known[listed[0]] = False
         elif answer is False or negative:
-            reading.clarify.append("请告诉我具体哪一条不满足，例如：“第2条不满足”。")
+            reading.clarify.append("请告诉我具体哪一条做不到，例如：“第2条做不到”。")
     if _BASIC_ALL.search(text) and not re.search(r"基本(遴选)?条件[^，,。]{0,4}(不|没)", text):
         known.update({c["id"]: True for c in criteria("partner") if c["group"] == "basic"})
     # Conditions stated in passing ("没有失信，没出过安全事故，设有研发机构"): the domain's own,

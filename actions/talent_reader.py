@@ -204,6 +204,7 @@ def _someone_elses(text: str, start: int, end: int) -> bool:
     return bool(_THIRD_PERSON_BEFORE.search(text[left:start]) or _THIRD_PERSON_AFTER.match(text[end:]))
 
 
+_PART_TIME = re.compile(r"非全日制|非全|在职研究生|在职硕士|在职读|在职的研究生|同等学力|单证")
 # A school's place in a world ranking: "QS排名前100", "世界前200强".
 _RANKED = re.compile(r"(?:QS|THE|US\s?News|泰晤士|世界|全球|国际)[^，,。；;]{0,6}?前\s*([\d一二三四五六七八九十百千两]+)\s*(?:名|强|位)?",
                      re.IGNORECASE)
@@ -215,6 +216,8 @@ def _qualifying_masters(text: str) -> Optional[bool]:
     if "硕士" not in text and "研究生" not in text:
         return None
     named = _named(text, _titles()["masters_schools"])
+    if named and _PART_TIME.search(text):
+        return False  # 双一流 needs 全日制普通高等教育研究生学历; 在职 or 非全日制 is not it
     ranked = _RANKED.search(text)
     # the ranking route is for schools abroad (全球前500名的境外一流大学)
     if named is None and ranked and "国内" not in text and not negated(text, ranked.start(), ranked.end()):
@@ -292,6 +295,8 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
             reading.slots["talent_head_titles"] = merge(slots.get("talent_head_titles"), pending)
     denied_all = not affirmed and (
         (requested == "talent_titles" and yes_no(text, intent) is False)
+        # "没有获奖，只是参赛" to "哪一级的技能大赛、获得什么奖项？"
+        or (requested == "talent_titles" and slots.get("pending_clarification") and _DENIAL.search(rest))
         or (requested in (None, "talent_titles") and _NO_TITLES.search(rest))
         or (requested == "talent_titles" and masters is False))
     if plain or head_only or denied_all or (requested == "talent_titles" and not_qualifying):
@@ -326,8 +331,8 @@ def _clarify_title(text: str, slots: dict, reading: Reading) -> None:
         word, noun, question = clarification["word"], clarification["noun"], clarification["ask"]
         if word in text:
             hits = [m.start() for m in re.finditer(re.escape(word), text)]
-            if all(negated(text, s, s + len(word)) for s in hits):
-                continue  # "我不是劳模": nothing to clarify
+            if all(negated(text, s, s + len(word)) or not_yet_held(text, s, s + len(word)) for s in hits):
+                continue  # "我不是劳模", "参加过技能大赛": nothing to clarify
             completed = _complete_in_message(text, word, noun)
             if completed:
                 reading.slots["talent_titles"] = merge(slots.get("talent_titles"), completed)

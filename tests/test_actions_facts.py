@@ -345,7 +345,7 @@ def test_conditions_named_as_met_leave_the_others_open():
 
 def test_a_bare_no_to_several_conditions_asks_which():
     reading = read_partner("不满足", "deny", "partner_conditions", EQUIPMENT, listed_conditions=LISTED)
-    assert reading.slots == {} and reading.clarify == ["请告诉我具体哪一条不满足，例如：“第2条不满足”。"]
+    assert reading.slots == {} and reading.clarify == ["请告诉我具体哪一条做不到，例如：“第2条做不到”。"]
 
 
 @pytest.mark.parametrize("text, held", [
@@ -394,3 +394,22 @@ def test_a_title_not_yet_or_no_longer_held_is_not_affirmed(text):
 @pytest.mark.parametrize("text", ["我是博士，今年刚毕业", "我是正高，去年评上的", "我是博士后，出站了", "我有优粤卡"])
 def test_a_title_held_is_still_read(text):
     assert read_talent(text, "inform", "talent_titles", {}).slots.get("talent_titles")
+
+
+@pytest.mark.parametrize("text", ["博士学位没拿到，不算有博士学位", "硕士是双一流大学的，不过读的是非全日制的在职研究生"])
+def test_a_title_hedged_away_or_a_part_time_masters_is_not_affirmed(text):
+    assert not read_talent(text, "inform", "talent_titles", {}).slots.get("talent_titles")
+
+
+def test_taking_part_in_a_contest_asks_nothing_and_no_award_is_no_title():
+    reading = read_talent("我参加过广州市的技能大赛，只是参赛而已，没拿到名次", "inform", "talent_titles", {})
+    assert not reading.clarify and not reading.slots.get("talent_titles")
+    after = read_talent("没有获奖，只是参赛", "inform", "talent_titles", {"pending_clarification": "技能大赛优秀奖"})
+    assert after.slots == {"talent_titles": []}
+
+
+def test_the_largest_shareholder_said_with_a_de():
+    known = {FOUNDER: {"overseas_degree": True, "founded_2_to_5_years": True, "core_technology_stage": True}}
+    slots = read_talent("我是主要创办人，也是公司最大的自然人股东", "inform", "criterion_parts",
+                        {"criterion_parts": known}).slots
+    assert slots["talent_titles"] == [FOUNDER]

@@ -82,7 +82,7 @@ def test_more_than_is_strictly_between_the_places(text, above, below):
     assert above < low < high < below
 
 
-@pytest.mark.parametrize("text, above", [("超过800万", True), ("一千万出头", True), ("800万以上", False)])
+@pytest.mark.parametrize("text, above", [("超过800万", True), ("800万以上", False)])
 def test_more_than_leaves_the_number_out_and_above_keeps_it(text, above):
     low, high = only(text).wan_range()
     number = 1000 if "一千" in text else 800
@@ -140,3 +140,9 @@ def test_several_quantities_in_order():
 def test_years_are_skipped_but_the_amount_is_kept():
     found = find_quantities("近3年有6个典型案例")
     assert [(q.as_count(), q.unit) for q in found] == [(6, "个")]
+
+
+@pytest.mark.parametrize("text, above, below", [("一千万出头", 1000, 1200), ("三百万出头", 300, 360), ("三十出头", 30, 36)])
+def test_a_little_over_is_a_little_over(text, above, below):
+    low, high = only(text).wan_range() if "万" in text else (only(text).low, only(text).high)
+    assert above < low < high < below
