@@ -23,6 +23,7 @@ import yaml
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SETS = [("dev", DATA / "dialogues_dev.yml"),
         ("tuning, writer 15", DATA / "tuning" / "dialogues_writer_g.yml"),
+        ("tuning, writer 17", DATA / "tuning" / "dialogues_writer_j.yml"),
         ("independent, writer 4", DATA / "independent" / "dialogues_check.yml")]
 
 
