@@ -3,8 +3,8 @@
 The card guide sets three: 银卡 2's 企业"成立2年至5年", the labour contract's "有效期不少于6个月"
 and the "连续3个月以上" of social insurance or income tax. They are read from the clauses' own
 text (nothing is copied here), and a question is matched to one by the words around it
-("社保才交了2个月" ↔ "个人参保证明"). Where the clause does not say whether its ends count ("2年至5年"
-asked of exactly 2 years), the answer says so rather than deciding.
+("社保才交了2个月" ↔ "个人参保证明"). "2年至5年" includes both ends, as the rule file and the
+dialogue read it; a figure that itself spans an end ("五年多") is not decided.
 """
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def _terms(window: str) -> set[str]:
 
 @functools.lru_cache(maxsize=None)
 def stated_durations() -> tuple[dict, ...]:
-    """Each duration a talent clause states: its bounds in months, inclusive or not said, the
-    words around it, and the phrase as written."""
+    """Each duration a talent clause states: its bounds in months (ends included), the words
+    around it, and the phrase as written."""
     found = []
     for clause in load_clauses():
         if not clause["clause_id"].startswith("talent."):
@@ -46,14 +46,13 @@ def stated_durations() -> tuple[dict, ...]:
         text = clause["text"]
         for hit in _RANGE.finditer(text):
             found.append({"clause_id": clause["clause_id"], "text": _segment(text, hit),
-                          "low": int(hit.group("low")) * 12, "high": int(hit.group("high")) * 12,
-                          "ends_said": False, "terms": _terms(_around(text, hit))})
+                          "low": int(hit.group("low")) * 12, "high": int(hit.group("high")) * 12, "terms": _terms(_around(text, hit))})
         for hit in _LEAST.finditer(text):
             if not (hit.group("lead") or hit.group("tail")) or _RANGE.search(text[max(0, hit.start() - 4):hit.end()]):
                 continue
             months = int(hit.group("n")) * (12 if hit.group("unit") == "年" else 1)
             found.append({"clause_id": clause["clause_id"], "text": _segment(text, hit), "low": months,
-                          "high": None, "ends_said": True, "terms": _terms(_around(text, hit))})
+                          "high": None, "terms": _terms(_around(text, hit))})
     return tuple(found)
 
 
@@ -91,14 +90,10 @@ def _asked_months(text: str) -> tuple[float, float] | None:
     return None
 
 
-def _meets(row: dict, months: float) -> bool | None:
+def _meets(row: dict, months: float) -> bool:
     if row["high"] is None:
         return months >= row["low"]
-    if row["low"] < months < row["high"]:
-        return True
-    if months < row["low"] or months > row["high"]:
-        return False
-    return None  # exactly at an end the clause does not say is included
+    return row["low"] <= months <= row["high"]
 
 
 def answer(question: Question) -> Answer | None:
@@ -125,8 +120,8 @@ def answer(question: Question) -> Answer | None:
             result.say("该条款的其他要求也须同时满足。")
     else:
         result.status = PARTIAL
-        result.say(f"条款要求“{row['text']}”；您说的{said}正好在这一范围的端点上（或跨过端点），"
-                   "文件没有写明端点本数是否包括在内。", row["clause_id"])
+        result.say(f"条款要求“{row['text']}”；您说的{said}跨过了这一范围的端点，是否满足取决于准确的时间。",
+                   row["clause_id"])
     result.say(f"条款见{source(row['clause_id'])}。")
     if result.status == PARTIAL:
         result.refer("talent")

@@ -395,10 +395,11 @@ def test_a_length_of_time_is_judged_against_the_duration_its_clause_states(quest
     assert ("不满足这一条" in result["answer"]) is not met and "满足这一条" in result["answer"]
 
 
-def test_an_end_of_a_range_the_clause_leaves_open_is_not_decided():
-    result = ask("公司成立刚好5年，还能申请银卡吗")
+def test_the_ends_of_a_range_count_and_a_figure_across_one_is_not_decided():
+    assert "满足这一条" in ask("公司成立刚好5年，还能申请银卡吗")["answer"]  # as the rule file reads 2年至5年
+    result = ask("公司成立五年多了，还能申请银卡吗")
     assert result["status"] == "partial" and "35912660" in result["answer"]
-    assert "不满足这一条" not in result["answer"]
+    assert "满足这一条" not in result["answer"]
 
 
 def test_the_cards_validity_is_never_the_labour_contracts():
