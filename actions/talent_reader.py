@@ -276,6 +276,8 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     only_answer = not affirmed and requested == "talent_titles" and not (
         masters is None and ("硕士" in text or "研究生" in text))
     parts = read_parts(others, mentioned, slots.get("criterion_parts"), asked_part, intent, only_answer)
+    if asked_part:
+        _ask_how_long(others, intent, next_part(slots.get("criterion_parts")), parts, reading)
     for cid in parts:
         if cid not in (slots.get("criterion_parts") or {}):  # opened now: what was said before counts
             parts[cid] = {**_parts_said_before(cid, earlier), **parts[cid]}
@@ -323,6 +325,15 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     if requested == "hightech_revenue_wan" and yes_no(text, intent) is False:
         reading.slots.setdefault("hightech_revenue_wan", 0)  # "不是" to "如是高新技术企业…"
     return reading
+
+
+def _ask_how_long(text: str, intent: Optional[str], asked: Tuple[str, dict], parts: dict,
+                  reading: Reading) -> None:
+    """"是的，我创办了公司" to "您在白云区创办了企业吗？如有，企业成立几年了？": only how long is asked."""
+    cid, part = asked
+    if "years" in part and part["id"] not in parts.get(cid, {}) and (
+            yes_no(text, intent) is True or _named(text, part["words"][0]) is True):
+        reading.clarify.append(part["ask_how_long"])
 
 
 def _clarify_title(text: str, slots: dict, reading: Reading) -> None:

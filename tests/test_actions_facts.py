@@ -413,3 +413,10 @@ def test_the_largest_shareholder_said_with_a_de():
     slots = read_talent("我是主要创办人，也是公司最大的自然人股东", "inform", "criterion_parts",
                         {"criterion_parts": known}).slots
     assert slots["talent_titles"] == [FOUNDER]
+
+
+def test_founding_affirmed_without_how_long_asks_only_how_long():
+    known = {FOUNDER: {"overseas_degree": True}}
+    reading = read_talent("是的，我在白云区创办了公司", "affirm", "criterion_parts", {"criterion_parts": known})
+    assert reading.clarify == ["企业成立几年了？（例如“成立3年”）"]
+    assert "founded_2_to_5_years" not in (reading.slots.get("criterion_parts") or {}).get(FOUNDER, {})
