@@ -10,7 +10,8 @@ from gateway.settings import Settings
 # The schema states the limits the endpoints enforce, so API clients (and schemathesis) see
 # them; the value comes from the environment once, at import.
 MAX_MESSAGE_CHARS = Settings.from_env().max_message_chars
-SENDER_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+# Not starting with a dot: "." and ".." are path segments in Rasa's URLs (/conversations/./tracker).
+SENDER_PATTERN = r"^[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,63}$"
 NOT_BLANK = r"\S"  # at least one visible character (JSON Schema patterns are searched)
 
 

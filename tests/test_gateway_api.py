@@ -235,3 +235,9 @@ def test_an_internal_fault_gives_a_plain_500_without_a_trace(monkeypatch):
     assert response.status_code == 500
     assert response.json() == {"detail": "服务器内部错误，请稍后再试 (internal error)"}
     assert "secret" not in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("sender", [".", "..", ".hidden"])
+def test_a_sender_id_that_is_a_path_segment_is_refused(client, sender):
+    response = client.post("/api/chat", json={"sender": sender, "message": "你好"})
+    assert response.status_code == 422 and "sender" in response.json()["detail"]
