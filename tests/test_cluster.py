@@ -131,7 +131,8 @@ def test_a_replica_killed_mid_load_loses_no_turn(cluster):
     # clearly; nothing else fails.
     unclear = [error for error in load.errors
                if error[1] != 504 or "超时" not in error[2].get("detail", "")]
-    assert unclear == [] and len(load.errors) <= 5, load.errors
+    # (A bound on those, about 1% of the load: measured 3–6 on a fresh clone sharing 2 cores.)
+    assert unclear == [] and len(load.errors) <= 10, load.errors
     assert_every_turn_kept_once(load, late={sender: message for sender, _, _, message
                                             in load.errors})
     # The supervisor brings it back.
