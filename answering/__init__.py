@@ -87,7 +87,10 @@ def ask(text: str, context: str | None = None) -> dict:
         parts = [p for p in (settled, located) if p is not None]
         if not parts:
             return unsettled.as_dict()
-        both = _joined(parts + [unsettled])
+        both = _joined(parts)
+        # what is not settled is always said, even when its office is already cited
+        both.sentences += [s for s in unsettled.sentences if s not in both.sentences]
+        both.cite(*unsettled.cited)
         both.status = PARTIAL
         return both.as_dict()
     if settled is not None:

@@ -95,6 +95,26 @@ def persons_not_named(question: Question, text: str) -> list[str]:
             if any(w in question.normalized for w in words) and not any(w in text for w in words)]
 
 
+PLACE_KINDS = ("guangdong_cities", "guangzhou_districts", "other_provinces")
+
+
+def places_not_named(question: Question, number: int) -> list[str]:
+    """Places the question puts the benefit in that none of its sections names: the 接送机 is
+    at 白云国际机场, so "在深圳宝安机场能用吗" is not settled by it."""
+    text = "".join(c["text"] for c in section_clauses(number))
+    return [place for kind in PLACE_KINDS for place in question.places.get(kind, [])
+            if place not in text]
+
+
+def _elsewhere(answer: Answer, number: int, places: list[str]) -> None:
+    answer.status = PARTIAL
+    answer.say(f"{label(number)}的条款没有提到{'、'.join(places)}，文件未涉及在{'、'.join(places)}"
+               "享受这项服务。")
+    phones = [c["clause_id"] for c in section_clauses(number) if "咨询电话" in c["text"]]
+    if phones:
+        answer.quote(phones[0], lead="可咨询：")
+
+
 def details(answer: Answer, question: Question, number: int) -> None:
     """What the benefit's own sections say to the rest of the question, and what they leave
     open (人才公寓啥时候能住上、租金多少: the documents give neither)."""
@@ -131,7 +151,8 @@ def tier_benefit(question: Question) -> Answer | None:
         for number in question.benefits:
             item = benefit(number)
             if number <= tier["benefits_up_to"]:
-                answer.say(f"可以。{tier['name']}持卡人可享受{span(tier_id)}条待遇，其中包括"
+                yes = "" if places_not_named(question, number) else "可以。"
+                answer.say(f"{yes}{tier['name']}持卡人可享受{span(tier_id)}条待遇，其中包括"
                            f"{label(number)}：{quote(item['clause_id'])}。",
                            intro_id(), item["clause_id"])
                 alternative = item.get("note_when_with")
@@ -151,6 +172,10 @@ def tier_benefit(question: Question) -> Answer | None:
     if _asks_more(question):
         for number in question.benefits:
             details(answer, question, number)
+    for number in question.benefits:
+        elsewhere = places_not_named(question, number)
+        if elsewhere:
+            _elsewhere(answer, number, elsewhere)
     return answer
 
 
@@ -254,4 +279,7 @@ def benefit_details(question: Question) -> Answer | None:
         answer.say(f"{label(number)}：{quote(item['clause_id'])}（{'、'.join(holders_of(number))}"
                    "持卡人可享受）。", item["clause_id"])
         details(answer, question, number)
+        elsewhere = places_not_named(question, number)
+        if elsewhere:
+            _elsewhere(answer, number, elsewhere)
     return answer

@@ -67,8 +67,9 @@ def _around(text: str, hit: re.Match) -> str:
     return text[max(0, hit.start() - _WINDOW):hit.start()] + text[hit.end():hit.end() + _WINDOW]
 
 
-def _asked_months(text: str) -> tuple[float, float] | None:
-    """The length of time a question gives, as a range of months ("3年多": 36–48)."""
+def _asked_all(text: str) -> list[tuple[re.Match, tuple[float, float]]]:
+    """Each length of time a question gives, as a range of months ("3年多": 36–48)."""
+    found = []
     for hit in _ASKED.finditer(text):
         if not (hit.group("n") or hit.group("half")):
             continue
@@ -84,10 +85,13 @@ def _asked_months(text: str) -> tuple[float, float] | None:
             number += 0.5
         scale = 12 if hit.group("unit") == "年" else 1
         months = number * scale
-        if hit.group("more") == "多":
-            return months, months + scale
-        return months, months
-    return None
+        found.append((hit, (months, months + scale) if hit.group("more") == "多" else (months, months)))
+    return found
+
+
+def _asked_months(text: str) -> tuple[float, float] | None:
+    found = _asked_all(text)
+    return found[0][1] if found else None
 
 
 def _meets(row: dict, months: float) -> bool:
@@ -96,33 +100,57 @@ def _meets(row: dict, months: float) -> bool:
     return row["low"] <= months <= row["high"]
 
 
+def _aliased(text: str) -> str:
+    for word, meant in vocabulary()["duration_aliases"].items():
+        text = text.replace(word, meant)
+    return text
+
+
+def _rows_about(text: str) -> list[dict]:
+    return [row for row in stated_durations() if any(term in text for term in row["terms"])]
+
+
+def _matched(question: Question) -> list[tuple[dict, tuple[float, float]]]:
+    """Each duration asked with the clause duration it is about: by the words of its own phrase when a
+    question gives several ("签了6个月合同，社保交了2个月"), else by the whole question."""
+    asked = _asked_all(question.normalized)
+    if not asked:
+        return []
+    if len(asked) > 1:
+        text, pairs = question.normalized, []
+        for hit, months in asked:
+            left = max((m.end() for m in re.finditer(r"[，,；;。？?！!]", text[:hit.start()])), default=0)
+            right = re.search(r"[，,；;。？?！!]", text[hit.end():])
+            rows = _rows_about(_aliased(text[left:hit.end() + right.start() if right else len(text)]))
+            if len(rows) == 1 and all(rows[0] is not row for row, _ in pairs):
+                pairs.append((rows[0], months))
+        if pairs:
+            return pairs
+    rows = _rows_about(_aliased(question.normalized))
+    return [(rows[0], asked[0][1])] if len(rows) == 1 else []  # several: retrieval quotes
+
+
 def answer(question: Question) -> Answer | None:
     """"海外本科，公司才成立一年半，能办银卡吗" → 不满足“成立2年至5年”."""
     if question.document == "partner" or question.unsettled:
         return None
-    asked = _asked_months(question.normalized)
-    if asked is None:
+    pairs = _matched(question)
+    if not pairs:
         return None
-    text = question.normalized
-    for word, meant in vocabulary()["duration_aliases"].items():
-        text = text.replace(word, meant)
-    rows = [row for row in stated_durations() if any(term in text for term in row["terms"])]
-    if len(rows) != 1:
-        return None  # none, or the question could be about several: retrieval quotes
-    row = rows[0]
-    verdicts = {_meets(row, asked[0]), _meets(row, asked[1])}
     result = Answer()
-    said = _in_words(asked)
-    if verdicts == {True} or verdicts == {False}:
-        met = verdicts.pop()
-        result.say(f"条款要求“{row['text']}”；您说的{said}{'满足' if met else '不满足'}这一条。", row["clause_id"])
-        if met and len(row["text"]) < len(clause(row["clause_id"])["text"]) - 2:
-            result.say("该条款的其他要求也须同时满足。")
-    else:
-        result.status = PARTIAL
-        result.say(f"条款要求“{row['text']}”；您说的{said}跨过了这一范围的端点，是否满足取决于准确的时间。",
-                   row["clause_id"])
-    result.say(f"条款见{source(row['clause_id'])}。")
+    for row, asked in pairs:
+        verdicts = {_meets(row, asked[0]), _meets(row, asked[1])}
+        said = _in_words(asked)
+        if verdicts == {True} or verdicts == {False}:
+            met = verdicts.pop()
+            result.say(f"条款要求“{row['text']}”；您说的{said}{'满足' if met else '不满足'}这一条。", row["clause_id"])
+            if met and len(row["text"]) < len(clause(row["clause_id"])["text"]) - 2:
+                result.say("该条款的其他要求也须同时满足。")
+        else:
+            result.status = PARTIAL
+            result.say(f"条款要求“{row['text']}”；您说的{said}跨过了这一范围的端点，是否满足取决于准确的时间。",
+                       row["clause_id"])
+        result.say(f"条款见{source(row['clause_id'])}。")
     if result.status == PARTIAL:
         result.refer("talent")
     return result

@@ -6,8 +6,9 @@ When the clause found is one of a tier's criteria, the tier it belongs to is sai
 """
 from __future__ import annotations
 
-from answering.answer import ANSWERED, BOTH_DOCUMENTS, NOT_COVERED, Answer, citation
+from answering.answer import ANSWERED, BOTH_DOCUMENTS, NOT_COVERED, PARTIAL, Answer, citation
 from answering.scope import tier_of
+from knowledge.contacts import contact_lines
 from retrieval.answer import compose, topic_of
 from retrieval.question import Question
 from retrieval.searcher import get_searcher
@@ -29,4 +30,18 @@ def answer(question: Question) -> dict:
                             "申领人所在单位还须在白云区注册或纳税。")
         if intro not in {c["clause_id"] for c in reply["citations"]}:
             reply["citations"].append(citation(intro))
+        other = _other_district(question, result["hits"][0]["text"])
+        if other:
+            # 区级劳动模范 is the district's own title; another district's is not settled by it
+            reply["status"] = PARTIAL
+            reply["answer"] += (f"条款所说的区级称号、区级人才项目没有写明是否包括{other}评定的，文件对此未作明确规定，"
+                                f"{contact_lines('talent')[0]}")
     return reply
+
+
+def _other_district(question: Question, criterion: str) -> str | None:
+    """番禺区的区级劳动模范: a Guangzhou district other than 白云区 beside a district-level criterion."""
+    if not (criterion.startswith("区") or "区级" in criterion):
+        return None
+    others = [d for d in question.places.get("guangzhou_districts", []) if d != "白云"]
+    return others[0] + "区" if others else None

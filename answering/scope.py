@@ -21,7 +21,8 @@ from rules.data import load_rules
 PRECONDITION = load_rules("talent-card")["precondition"]["clause_id"]
 REGISTERED_IN_GUANGDONG = "partner.apply.selection.1"
 CITY_REVIEW = "partner.process.2"
-PROCESS_WORDS = ("怎么", "如何", "怎样", "申请", "申报", "办理", "认定", "条件", "要求", "在哪", "去哪")
+PROCESS_WORDS = ("怎么", "如何", "怎样", "申请", "申报", "办理", "认定", "条件", "要求", "在哪", "去哪",
+                 "评上", "评选", "评定", "评的", "入选", "奖金", "好处", "标准", "门槛")
 
 
 def topic(question: Question) -> str:
@@ -34,7 +35,15 @@ def mentions(term: str, limit: int = 3) -> list[dict]:
 
 
 def outside(question: Question) -> Answer | None:
-    """浙江省的智能制造示范工厂怎么申报: another place's scheme."""
+    """浙江省的智能制造示范工厂怎么申报: another place's scheme; 专精特新小巨人要什么条件: a scheme
+    neither document names."""
+    asked = [s for s in question.other_schemes if not _of_our_own(question, s)]
+    if asked and not (question.tiers or question.benefits):
+        scheme = asked[0]
+        answer = Answer(status=NOT_COVERED)
+        answer.say(f"{BOTH_DOCUMENTS}没有提到{scheme}，文件未涉及{scheme}的条件、申报或待遇，"
+                   "我不能用这两份文件替它作答。请向主管该项目的部门咨询。")
+        return answer.refer(topic(question))
     if not question.elsewhere or question.tiers or "持卡" in question.normalized:
         return None  # a card holder asking where a benefit holds: the benefit answers
     place = question.elsewhere[0]
@@ -97,7 +106,8 @@ def _own_place_located(question: Question) -> bool:
     for at in (m.start() for m in re.finditer("白云", text)):
         around = text[max(0, at - 6):at] + text[at + 2:at + 10]
         denied = re.search(r"[不没未非][在是]?$", text[max(0, at - 3):at].removesuffix("在"))
-        if any(w in around for w in words) and "机场" not in around and not denied:
+        card = re.match(r"区?的?(金卡|银卡|钻石卡|英才卡|人才卡|云聚)", text[at + 2:])   # 白云区金卡: the card
+        if any(w in around for w in words) and "机场" not in around and not denied and not card:
             return True
     return False
 
@@ -126,7 +136,7 @@ def unsettled(question: Question) -> Answer | None:
     return answer.refer(document)
 
 
-OUR_CARD_WORDS = ("英才卡", "人才卡", "钻石卡", "金卡", "银卡", "合作伙伴", "什么卡", "哪种卡")
+OUR_CARD_WORDS = ("英才卡", "人才卡", "钻石卡", "金卡", "银卡", "合作伙伴", "什么卡", "哪种卡", "直接认定")
 
 
 def _asked_of(question: Question, term: str) -> bool:
@@ -134,15 +144,24 @@ def _asked_of(question: Question, term: str) -> bool:
     怎么申请英才卡 asks about the card)."""
     text = question.normalized
     for at in (m.start() for m in re.finditer(re.escape(term), text)):
-        after = text[at + len(term):at + len(term) + 8]
+        after = text[at + len(term):at + len(term) + 12]
         sentence = re.split(r"[。？?！!]", text[at:])[0]
         if any(w in after for w in PROCESS_WORDS) and not any(w in sentence for w in OUR_CARD_WORDS):
             return True
     return False
 
 
+def _of_our_own(question: Question, term: str) -> bool:
+    """专精特新企业能直接认定为合作伙伴吗: the sentence naming the term asks about our programme."""
+    text = question.normalized
+    sentence = re.split(r"[。？?！!]", text[text.find(term):])[0]
+    before = re.split(r"[。？?！!]", text[:text.find(term)])[-1]
+    return any(w in before + sentence for w in OUR_CARD_WORDS)
+
+
 def mentioned_only(question: Question) -> Answer | None:
-    """人才绿卡怎么申请: the documents name it only as a criterion; how to get it is not covered."""
+    """人才绿卡怎么申请: the documents name it only as a criterion; how to get it is not covered
+    (not covered, with where they name it)."""
     terms = [t for t in question.mentioned_only if _asked_of(question, t)]
     if not terms or question.benefits:
         return None
@@ -150,7 +169,9 @@ def mentioned_only(question: Question) -> Answer | None:
     found = mentions(term)
     if not found:
         return None
-    answer = Answer(status=PARTIAL)
+    # The question is about that scheme, which the documents do not cover; where they name it is
+    # still said, as what they do say.
+    answer = Answer(status=NOT_COVERED)
     for clause in found:
         answer.say(f"文件提到“{term}”的地方：{source(clause['clause_id'])}：“{clause['text']}”。",
                    clause["clause_id"])

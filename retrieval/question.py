@@ -18,6 +18,7 @@ import yaml
 
 from retrieval.normalize import normalize
 from retrieval.text_features import document_hint
+from knowledge import load_clauses
 from rules.data import load_rules
 
 VOCABULARY = Path(__file__).with_name("vocabulary.yml")
@@ -56,6 +57,7 @@ class Question:
     facts_named: tuple[tuple[str, str], ...] = ()   # (programme, fact) named, with or without a figure
     levels: frozenset[str] = frozenset()   # 国家/省/市/区 levels named (全国技能大赛 vs 市级技能大赛)
     mentioned_only: tuple[str, ...] = ()    # schemes the documents name only in passing
+    other_schemes: tuple[str, ...] = ()     # schemes they do not name at all (专精特新, 安家补贴)
     unsettled: tuple[str, ...] = ()         # properties no clause states (有效期, 补办 …)
 
     def asks_any(self, *kinds: str) -> bool:
@@ -218,9 +220,21 @@ def _amount(match: re.Match, value: float, text: str, programme: str, fact: str)
 PLACE_KINDS = ("guangdong_cities", "guangzhou_districts", "other_provinces")
 
 
+@functools.lru_cache(maxsize=None)
+def _section_text(number: int) -> str:
+    """A benefit's part of the service guide (二、服务指南 › 十一 …), where 在哪家医院 is answered."""
+    prefix = f"talent.service.{number}."
+    return "".join(c["text"] for c in load_clauses() if c["clause_id"].startswith(prefix))
+
+
+def _benefit_text(rule: dict) -> str:
+    return rule["text"] + _section_text(rule["number"])
+
+
 def _benefits(text: str) -> tuple[int, ...]:
     """The benefits named, less one named only by a word that another named benefit's own
-    clause uses: in "工会组织的体检或者疗养", 体检 is part of (十) 工会服务, not (十一) 定期体检; but
+    clauses use: in "工会组织的体检或者疗养", 体检 is part of (十) 工会服务, not (十一) 定期体检, and in
+    "体检在哪家医院做", 医院 is where (十一) is done, not (六) 医疗保健; but
     "工会服务和定期体检服务" names both by their titles."""
     owner = {word: int(number) for number, words in vocabulary()["benefits"].items()
              for word in words}
@@ -234,7 +248,7 @@ def _benefits(text: str) -> tuple[int, ...]:
 
     def absorbed(number: int) -> bool:
         return not by_title(number) and any(
-            other != number and all(word in rules[other]["text"] for word in said[number])
+            other != number and all(word in _benefit_text(rules[other]) for word in said[number])
             for other in said)
 
     return tuple(number for number in said if not absorbed(number))
@@ -264,6 +278,11 @@ def _first_of_each(amounts: list[Amount]) -> list[Amount]:
     return kept
 
 
+# Right after a place: its own scheme (深圳那边的人才卡, 杭州的人才政策, 上海市的补贴).
+_OWN_SCHEME = re.compile(r"[省市区县]?(那边|那里|当地|本地|这边)?的?[^，,。？?]{0,4}"
+                         r"(人才卡|人才政策|政策|补贴|人才计划|计划|绿卡|待遇)")
+
+
 def _places(text: str) -> tuple[dict, list[str], list[str]]:
     """Places by kind, and which are where someone is (深圳注册的企业) and which name a scheme
     of their own (浙江省的示范工厂). 广州 is the talent card's own city and is neither."""
@@ -278,6 +297,8 @@ def _places(text: str) -> tuple[dict, list[str], list[str]]:
         around = text[max(0, position - 6):position] + text[position + len(word):position + len(word) + 8]
         at = text[max(0, position - 1):position] == "在"   # 在湖南, 都在广西: where it is
         role = located if at or any(w in around for w in table["location_words"]) else elsewhere
+        if not at and _OWN_SCHEME.match(text, position + len(word)):
+            role = elsewhere   # 我在南山上班，深圳那边的人才卡…: the place's own card
         if previous and re.fullmatch(r"[省市区县]?(和|、|及|或|跟|与)", text[previous[0]:position]):
             role = previous[1]
         role.append(word)
@@ -338,6 +359,7 @@ def read(text: str, context: str | None = None) -> Question:
         facts_named=tuple(f for f in _facts_named(normalized) if not programme or f[0] == programme),
         levels=levels_of(normalized),
         mentioned_only=tuple(w for _, w in _found(normalized, words["mentioned_only"])),
+        other_schemes=tuple(w for _, w in _found(normalized, words["other_schemes"])),
         unsettled=tuple(_named(normalized, {k: v for k, v in unsettled.items()
                                             if k != "subjects"})),
     )

@@ -189,12 +189,76 @@ def test_no_clause_of_either_document_states_the_unsettled_properties():
             assert not holders, (aspect, word, holders)
 
 
-def test_a_scheme_named_only_as_a_criterion_is_partial_with_what_the_documents_say():
+def test_how_to_obtain_a_scheme_named_only_as_a_criterion_is_not_covered_with_where_it_is_named():
     reply = ask("人才优粤卡怎么申请")
     assert_grounded(reply)
-    assert reply["status"] == "partial"
+    assert reply["status"] == "not_covered" and reply["answerable"] is False
     assert "talent.eligibility.diamond.13" in {c["clause_id"] for c in reply["citations"]}
     assert "钻石卡" in reply["answer"] and "未涉及" in reply["answer"]
+    # asked about our card, the same scheme is a criterion that the documents settle
+    holder = ask("有广东省人才优粤卡的人能办英才卡吗")
+    assert holder["status"] != "not_covered" and "钻石卡" in holder["answer"]
+
+
+@pytest.mark.parametrize("question, scheme", [
+    ("国家级专精特新小巨人要什么申报条件？营收多少才够", "专精特新"),
+    ("大湾区境外高端人才个税补贴（15%那个）在白云区怎么申请？", "境外高端人才"),
+])
+def test_a_scheme_neither_document_names_is_not_covered(question, scheme):
+    reply = ask(question)
+    assert reply["status"] == "not_covered" and f"未涉及{scheme}" in reply["answer"]
+    assert not any(c["clause_id"].startswith(("talent.eligibility", "partner.annex", "talent.procedure"))
+                   for c in reply["citations"])
+
+
+def test_a_scheme_neither_document_names_asked_against_our_list_gets_the_list():
+    reply = ask("国家级专精特新小巨人企业，能不能直接认定为省智能制造生态合作伙伴？")
+    assert reply["status"] == "answered"
+    assert "partner.apply.direct.p1" in {c["clause_id"] for c in reply["citations"]}
+    assert "不能据此直接认定" in reply["answer"]
+
+
+def test_another_places_own_card_is_not_covered_even_by_someone_working_there():
+    reply = ask("我在深圳南山上班，深圳那边的人才卡有哪些待遇？")
+    assert reply["status"] == "not_covered" and "未涉及深圳" in reply["answer"]
+
+
+def test_a_benefit_asked_for_a_place_its_clauses_do_not_name_is_partial_not_yes():
+    reply = ask("钻石卡的接送机服务能在深圳宝安机场用吗")
+    assert_grounded(reply)
+    assert reply["status"] == "partial"
+    assert not reply["answer"].startswith("可以")
+    assert "未涉及在深圳" in reply["answer"] and "36611377" in reply["answer"]
+    assert ask("钻石卡能在白云机场接送机吗")["answer"].startswith("可以")
+
+
+def test_what_is_not_settled_is_said_even_when_its_office_is_already_cited():
+    reply = ask("人才卡什么时候能申请？交了之后多久能批下来？")
+    assert reply["status"] == "partial"
+    assert "talent.time.p1" in {c["clause_id"] for c in reply["citations"]}
+    assert "未涉及云聚英才卡的审核时限" in reply["answer"]
+
+
+def test_another_districts_district_level_title_is_partial():
+    reply = ask("我老公是番禺区的区级劳动模范，现在在白云一家企业上班，能办银卡不")
+    assert reply["status"] == "partial"
+    assert "talent.eligibility.silver.4" in {c["clause_id"] for c in reply["citations"]}
+    assert "番禺区" in reply["answer"] and "未作明确规定" in reply["answer"]
+    assert ask("我是区级劳动模范，在白云区企业上班，能办银卡不")["status"] == "answered"
+
+
+def test_where_a_benefit_is_done_names_that_benefit_only():
+    reply = ask("英才卡的免费体检在哪家医院做？")
+    ids = {c["clause_id"] for c in reply["citations"]}
+    assert "talent.service.11.p1" in ids and "talent.benefits.6" not in ids
+    assert "南方医院白云分院" in reply["answer"]
+
+
+def test_moving_to_another_districts_employer_is_read_against_the_employer_condition():
+    reply = ask("要是以后我跳槽去了天河区的公司，手上的白云区金卡还能接着用吗？")
+    assert reply["status"] == "partial"
+    assert "本人在哪里工作、居住不影响" not in reply["answer"]
+    assert "未涉及云聚英才卡的有效期" in reply["answer"]
 
 
 def test_a_company_in_a_guangdong_city_reads_the_registration_condition():
@@ -393,6 +457,14 @@ def test_a_length_of_time_is_judged_against_the_duration_its_clause_states(quest
     (cited,) = [c["text"] for c in result["citations"]]
     assert phrase in cited  # the clause that states the duration, as the document writes it
     assert ("不满足这一条" in result["answer"]) is not met and "满足这一条" in result["answer"]
+
+
+def test_each_of_two_lengths_of_time_is_judged_against_its_own_clause():
+    result = ask("跟白云的公司签了6个月劳动合同，社保才交了2个月，现在能申领吗？")
+    assert {c["clause_id"] for c in result["citations"]} == {"talent.procedure.basic.5", "talent.procedure.basic.6"}
+    contract, insurance = result["answer"].split("条款要求")[1:]
+    assert "不少于6个月" in contract and "6个月满足这一条" in contract
+    assert "连续3个月以上" in insurance and "2个月不满足这一条" in insurance
 
 
 def test_the_ends_of_a_range_count_and_a_figure_across_one_is_not_decided():
