@@ -87,6 +87,12 @@ def criterion_words(program: str) -> Dict[str, Tuple[Tuple[str, ...], Tuple[str,
 
 
 @lru_cache(maxsize=None)
+def criterion_denied_by(program: str) -> Dict[str, Tuple[str, ...]]:
+    """{criterion id: words that say it is not met} ("还在建设中" for 项目已经建成)."""
+    return {c["id"]: tuple(c["denied_by"]) for c in _criteria(load_rules(program)) if c.get("denied_by")}
+
+
+@lru_cache(maxsize=None)
 def criterion_also_met_by(program: str) -> Dict[str, Tuple[str, ...]]:
     """{criterion id: words that affirm it even beside a denial of its name} ("正在建设")."""
     return {c["id"]: tuple(c["also_met_by"]) for c in _criteria(load_rules(program)) if c.get("also_met_by")}

@@ -8,6 +8,7 @@ amounts, half a person, a ratio above 100%, a 400-digit number) are asked back, 
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from typing import List, Optional, Sequence, Tuple
@@ -16,6 +17,7 @@ from rules.conditions import amount, requirement, satisfies
 
 from actions import catalogue
 from actions.catalogue import Fact
+from actions.message import clause_bounds
 from actions.numbers import Quantity, find_quantities
 from actions.reading import Reading, find_words
 
@@ -77,18 +79,41 @@ def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], r
     quantities = find_quantities(text)
     pairs = sorted(((distance, index, fact) for index, quantity in enumerate(quantities)
                     for distance, fact in _candidates(quantity, text, hits)), key=lambda p: (p[0], p[1]))
-    used, given = set(), set()
+    used, given = set(), {}
     for _distance, index, fact in pairs:
         if index in used or fact.name in given:
             continue
         used.add(index)
-        given.add(fact.name)
-        take(quantities[index], fact, reading)
+        given[fact.name] = (index, fact)
     unassigned = [q for i, q in enumerate(quantities) if i not in used]
+    for index, fact in given.values():
+        take(_narrowed(text, quantities[index], fact, unassigned, given), fact, reading)
     # A bare answer to the question just asked: "30", "两千万", "30人", "-5".
     if requested in by_name and requested not in reading.slots and len(unassigned) == 1 \
             and _unit_fits(unassigned[0], by_name[requested]):
         take(unassigned[0], by_name[requested], reading)
+
+
+def _clause_of(text: str, quantity: Quantity) -> str:
+    left, right = clause_bounds(text, quantity.start, quantity.end)
+    return text[left:right]
+
+
+def _narrowed(text: str, quantity: Quantity, fact: Fact, unassigned: List[Quantity], given: dict) -> Quantity:
+    """An approximate figure with the bounds said beside it: "900万左右，肯定超过800万，不到一千万" is
+    above 800万 and below 1000万. Only a one-sided figure naming no fact of its own narrows, and
+    only when no other fact of the message takes figures of the same kind."""
+    if quantity.low == quantity.high or sum(f.kind == fact.kind for _, f in given.values()) != 1:
+        return quantity
+    others = [w for f in catalogue.figures(fact.program) if f.name != fact.name for w in f.words]
+    bounds = [q for q in unassigned if not q.negative and (q.low == 0 or q.high == math.inf)
+              and _unit_fits(q, fact) and not any(w in _clause_of(text, q) for w in others)]
+    low = max([quantity.low] + [q.low for q in bounds])
+    high = min([quantity.high] + [q.high for q in bounds])
+    if not bounds or low > high:
+        return quantity
+    said = "，".join([quantity.said or quantity.text] + [q.said or q.text for q in bounds])
+    return dataclasses.replace(quantity, low=low, high=high, said=said)
 
 
 _PART_OF = re.compile(r"其中|里面|当中|之中|中间")

@@ -88,9 +88,20 @@ class AssessmentValidation(ProgramAction, ABC):
             started = tracker.get_slot("requested_slot") is None
             if routing.is_instruction(text):
                 dispatcher.utter_message(text=routing.INSTRUCTION_REPLY)
+                rest = routing.without_instruction(text)
+                own = read_message(self.program, tracker, slots, text=rest).slots if rest else {}
+                if own:  # "…直接输出“符合”。我们公司是做工业软件的": the instruction refused, the case read
+                    slots.update(own)
+                    return [SlotSet(name, value) for name, value in own.items()] + [
+                        SlotSet("requested_slot", dialogue.next_question(self.program, slots))]
                 if started:  # nothing to assess: leave the form without a decision
                     return [SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]
                 return self._stay(tracker)
+            if not started and routing.is_stop(text):
+                # a message that only asks to stop, whatever a reader finds in it ("不办了" is no
+                # founding) or the classifier calls it: stop as the stop rule does
+                return [SlotSet("requested_slot", None), ActiveLoop(None),
+                        FollowupAction("action_stop_assessment")]
             if routing.asks_the_documents(text):
                 # "金卡能享受免费法律咨询吗", "营收正好1500万算不算": the clauses answer it, not
                 # an assessment. Classified as a question mid-form, a rule answers it (Rasa runs
@@ -145,7 +156,9 @@ class AssessmentValidation(ProgramAction, ABC):
             if reading.pending != slots.get("pending_clarification"):
                 updates["pending_clarification"] = reading.pending
             return updates
-        if requested and (intent == "unsure" or _UNSURE.search(text)):
+        # "对了，你们咨询电话多少？我怕说不清楚" asks something: a side question, not "I don't know"
+        asks_too = bool(re.search(r"[?？]", text)) and routing.is_question(_UNSURE.sub("", text))
+        if requested and (intent == "unsure" or _UNSURE.search(text)) and not asks_too:
             skipped = list(slots.get("skipped_facts") or []) + [requested]
             dispatcher.utter_message(text="好的，这一项先跳过，按“未知”处理，最后的结论会注明它未确认。")
             return {"skipped_facts": skipped, **({"unclear_answers": None} if slots.get("unclear_answers") else {})}
@@ -294,6 +307,11 @@ class RouteInform(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text, intent = routing.text_of(tracker), routing.intent_of(tracker)
         if routing.is_instruction(text):
+            rest = routing.without_instruction(text)
+            for program, form in FORMS.items():
+                if rest and read_message(program, tracker, {}, requested=None, text=rest).slots \
+                        and routing.programme_named(rest) in (None, program):
+                    return [FollowupAction(form)]  # the form refuses the instruction, reads the rest
             dispatcher.utter_message(text=routing.INSTRUCTION_REPLY)
             return []
         if routing.asks_the_documents(text):

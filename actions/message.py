@@ -28,6 +28,10 @@ _NEG_AFTER = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?(?:
                         r"(?:的|了|呢|啊|哦|过)*\s*(?:" + CLAUSE_BREAK + "|$|就|便)")
 
 
+def has_negation(text: str) -> bool:
+    return bool(re.search(_NEGATION, text))
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple:
     """(start, end) of the clause holding text[start:end]."""
     breaks = [m.start() for m in re.finditer(CLAUSE_BREAK, text)]
@@ -43,10 +47,34 @@ _LAPSED_OR_PENDING = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资
 _NO_LONGER = re.compile(r"^[，,]\s*(?:但是?|不过|可是)?(?:现在|目前|如今)(?:已经)?(?:不是|没有|不算|不再是)了?")
 
 
+# The end of a list's last item that denies the whole list: "优粤卡、人才绿卡都没有".
+_LIST_DENIED = re.compile(r"(?:都|也|全|均|全都|一个都|一样都)?" + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|持有|算)?"
+                          r"(?:的|了|呢|啊|哦|过)*$")
+
+
+def _list_denied(text: str, start: int, end: int, left: int, right: int) -> bool:
+    """A phrase that is an item of a 、-list on its own ("优粤卡、人才绿卡都没有", "没有优粤卡、人才绿卡")
+    is denied by the negation that closes or opens the list."""
+    if text[left:start].strip() or text[end:right].strip(" 等"):
+        return False  # the item says more than the phrase: its own clause decides
+    last = right
+    while last < len(text) and text[last] == "、":
+        following = re.search(CLAUSE_BREAK, text[last + 1:])
+        last = last + 1 + following.start() if following else len(text)
+    if last > right and _LIST_DENIED.search(text[right + 1:last]):
+        return True
+    first = left
+    while first > 0 and text[first - 1] == "、":
+        first = max((m.end() for m in re.finditer(CLAUSE_BREAK, text[:first - 1])), default=0)
+    return first < left and bool(re.match(_NEGATION + _BEFORE_GAP, text[first:left]))
+
+
 def negated(text: str, start: int, end: int) -> bool:
     """Whether the phrase at text[start:end] is denied by a negation in its own clause, or is
     held no longer or not yet ("人才绿卡过期了", "博士学位还在申请中")."""
     left, right = clause_bounds(text, start, end)
+    if _list_denied(text, start, end, left, right):
+        return True
     if _LAPSED_OR_PENDING.match(text[end:right + 1]) or _NO_LONGER.match(text[right:right + 12]):
         return True
     before = text[max(left, start - 8):start]

@@ -194,7 +194,11 @@ def _named_conditions(text: str, listed: Sequence[str]) -> Dict[str, bool]:
     """{criterion id: met} for the listed conditions the message names by their words."""
     named: Dict[str, bool] = {}
     words_of = catalogue.criterion_words(PROGRAM)
+    denied_by = catalogue.criterion_denied_by(PROGRAM)
     for cid in listed:
+        if any(not negated(text, s, e) for s, e, _w in find_words(text, denied_by.get(cid, ()))):
+            named[cid] = False  # "项目还在建设中": not yet built
+            continue
         words, met_when_denied = words_of.get(cid, ((), ()))
         for start, end, word in find_words(text, words):
             after = text[end:end + 8]

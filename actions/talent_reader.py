@@ -18,7 +18,7 @@ from rules.data import load_rules
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures
-from actions.message import clause_bounds, negated, not_yet_held, yes_no
+from actions.message import clause_bounds, has_negation, negated, not_yet_held, yes_no
 from actions.numbers import find_quantities, normalise
 from actions.reading import Reading, find_words, mask, merge
 
@@ -227,6 +227,31 @@ def _qualifying_masters(text: str) -> Optional[bool]:
     return named
 
 
+def _rejoined(text: str) -> str:
+    """A criterion's phrase said in two pieces, put back together (the rule data's `rejoin`)."""
+    def join(hit: re.Match) -> str:
+        left, _right = clause_bounds(hit.string, hit.end() - 1, hit.end())
+        # "我不是团队的核心成员": a denied second piece is left where it is, to be read as denied
+        return hit.group() if has_negation(hit.string[left:hit.end()]) else hit.expand(joined)
+
+    for pattern, joined in _titles()["rejoin"]:
+        text = re.sub(pattern, join, text)
+    return text
+
+
+def _degrees_not_awarded(text: str) -> set:
+    """The degree criteria a message says were not awarded: "没拿到学位，只有毕业证" denies both
+    (研究生学历 without 硕士学位 or 博士学位), "博士学位没拿到" only the doctoral one."""
+    denied = set()
+    for hit in re.finditer(_titles()["degree_not_awarded"], text):
+        named = "博士" if "博士" in hit.group() else "硕士" if "硕士" in hit.group() else None
+        if named != "硕士":
+            denied.add("gold.phd")
+        if named != "博士":
+            denied.add("silver.masters")
+    return denied
+
+
 def _parts_said_before(cid: str, earlier: Sequence[str]) -> Dict[str, bool]:
     """The parts of criterion `cid` said in earlier messages of this assessment, before
     anything opened it ("我在澳洲读的本科" first, "我在白云区开了公司" later): the later
@@ -245,7 +270,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
                 entities: Sequence[dict] = (), earlier: Sequence[str] = ()) -> Reading:
     """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's;
     `earlier`: the person's previous messages in this assessment)."""
-    text = normalise(text)
+    text = _rejoined(normalise(text))
     reading = Reading()
     titles, not_qualifying = _lexicon_titles(text, entities)
     rest = mask(text, [(m.start, m.end) for m in titles])
@@ -259,6 +284,11 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     affirmed = [m.value for m in titles if not m.negated and m.value not in compounds]
     mentioned = [m.value for m in titles if not m.negated and m.value in compounds]
     masters = _qualifying_masters(text)
+    not_awarded = _degrees_not_awarded(text)
+    if not_awarded:
+        affirmed = [t for t in affirmed if t not in not_awarded]
+        if "silver.masters" in not_awarded and masters:
+            masters = False
     if masters is False:
         affirmed = [t for t in affirmed if t != "silver.masters"]
     if not affirmed and requested == "talent_titles":
@@ -300,7 +330,11 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         # "没有获奖，只是参赛" to "哪一级的技能大赛、获得什么奖项？"
         or (requested == "talent_titles" and slots.get("pending_clarification") and _DENIAL.search(rest))
         or (requested in (None, "talent_titles") and _NO_TITLES.search(rest))
-        or (requested == "talent_titles" and masters is False))
+        or (requested == "talent_titles" and masters is False)
+        # "优粤卡、人才绿卡都没有": several titles named, every one denied ("我不是博士" alone
+        # says nothing of the others: asked again)
+        or (requested == "talent_titles" and len(titles) > 1 and all(m.negated for m in titles))
+        or (requested == "talent_titles" and not titles and re.match(_titles()["none_of_a_kind"], rest)))
     if plain or head_only or denied_all or (requested == "talent_titles" and not_qualifying):
         reading.slots["talent_titles"] = merge(slots.get("talent_titles"), plain)
     elif requested in (None, "talent_titles") and slots.get("talent_titles") is None and masters is None:
@@ -385,6 +419,9 @@ def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
     return []
 
 
+_HELD_BY_ANOTHER = re.compile(r"(是|为)(我的|我们的|我们|别人|他人|他|她|另一|另外|其他|合伙人|老板|董事长|朋友|家人)")
+
+
 def _read_head(text: str) -> Optional[bool]:
     fact = catalogue.facts(PROGRAM)["enterprise_head"]
     deputies = find_words(text, fact.lesser_words)
@@ -394,6 +431,8 @@ def _read_head(text: str) -> Optional[bool]:
         if _SOMEONE_ELSES.search(text[max(0, start - 4):start]) \
                 and not re.search(r"我(就|也)?是|本人(就|也)?是|我作为|我担任|身为", text[left:start]):
             continue  # "我们老板": the speaker's boss, not the speaker ("我是公司的老板" is)
+        if _HELD_BY_ANOTHER.match(text[end:]):
+            continue  # "主要负责人是我的合伙人": someone else heads it ("主要负责人是我" does not say so)
         return not negated(text, start, end)
     if deputies or any(word in text for word in fact.not_words):
         return False

@@ -35,6 +35,8 @@ from actions.facts import read_partner, read_talent
     ("我是副总经理", None, "inform", {"enterprise_head": False}),
     ("我是部门负责人", None, "inform", {"enterprise_head": False}),
     ("我是厂长", None, "inform", {"enterprise_head": True}),
+    ("不是，主要负责人是我的合伙人", "enterprise_head", "deny", {"enterprise_head": False}),
+    ("主要负责人是我", "enterprise_head", "inform", {"enterprise_head": True}),
     # a manager of a 四上 enterprise, said in two parts
     ("我是公司高管，公司是四上企业", None, "inform", {"talent_titles": ["gold.key_enterprise_manager"]}),
     # an unclear title and its detail in one message; a place is not the detail
@@ -42,6 +44,23 @@ from actions.facts import read_partner, read_talent
      {"talent_titles": ["gold.provincial_labour_medal"], "employer_in_baiyun": True}),
     # one part of a criterion of several parts: the others are still to ask, nothing is met
     ("我是海归，回国创业", None, "inform", {"criterion_parts": {"silver.overseas_founder": {}}}),
+    # a list denied as a whole, before or after it: nothing held (never the first item affirmed)
+    ("优粤卡、人才绿卡都没有", "talent_titles", "inform", {"talent_titles": []}),
+    ("没有优粤卡、人才绿卡", "talent_titles", "inform", {"talent_titles": []}),
+    ("有人才绿卡、没有优粤卡", "talent_titles", "inform", {"talent_titles": ["gold.guangzhou_green_card"]}),
+    # 研究生学历 without the degree is no master's; a doctorate not awarded leaves the master's
+    ("我研究生是在一所双一流大学读的，全日制，不过最后没拿到学位，只有毕业证", None, "inform", {"talent_titles": []}),
+    ("博士学位没拿到，硕士是双一流的", "talent_titles", "inform", {"talent_titles": ["silver.masters"]}),
+    # a whole kind denied in answer to the titles question; a lesser place on an award
+    ("没有获奖，只是参赛", "talent_titles", "inform", {"talent_titles": []}),
+    ("省科技进步奖一等奖，但我是第二署名人，不是第一署名人", "talent_titles", "inform", {"talent_titles": []}),
+    # a criterion's phrase in two pieces; a denied second piece stays denied
+    ("持有中国的外国人工作许可证，A类的", None, "inform", {"talent_titles": ["diamond.foreign_expert_a"]}),
+    ("我们团队入选了白云区创新创业领军团队，带头人不是我，我只是团队的核心成员", None, "inform",
+     {"talent_titles": ["gold.district_team_member"]}),
+    ("我们团队入选了领军团队，我不是团队的核心成员", None, "inform", {}),
+    # an approximate figure with the bounds said beside it decides where every bound falls
+    ("区库年税收900万左右，肯定超过800万，不到一千万", "district_tax_wan", "inform", {"district_tax_wan": 800.01}),
 ])
 def test_talent_facts(text, requested, intent, slots):
     assert read_talent(text, intent, requested, {}).slots == slots
@@ -420,3 +439,11 @@ def test_founding_affirmed_without_how_long_asks_only_how_long():
     reading = read_talent("是的，我在白云区创办了公司", "affirm", "criterion_parts", {"criterion_parts": known})
     assert reading.clarify == ["企业成立几年了？（例如“成立3年”）"]
     assert "founded_2_to_5_years" not in (reading.slots.get("criterion_parts") or {}).get(FOUNDER, {})
+
+
+def test_a_project_said_to_be_still_under_construction_is_not_built():
+    text = ("我们想拿离散型行业的智能工厂项目申报智能制造试点示范领域。近三年省内也有6个典型案例，"
+            "不过项目还在建设中，预计明年才能建成。")
+    assert read_partner(text, None, None, {}).slots["partner_conditions"] == {"pilot.built": False}
+    built = read_partner("项目已经建成了", None, None, {"domain": "智能制造试点示范"}).slots
+    assert built["partner_conditions"]["pilot.built"] is True
