@@ -28,6 +28,7 @@ CORE = (
     benefits.tier_benefit_list,
     benefits.benefit_holders,
     benefits.benefit_details,
+    sections.domain_list,
     sections.selection_or_direct,
     sections.compare_domains,
     sections.direct_check,

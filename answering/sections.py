@@ -61,6 +61,32 @@ def compare_domains(question: Question) -> Answer | None:
     return answer
 
 
+# The 申报书 rows that list the domains a form covers, with "（限勾选1项）".
+FORM_DOMAIN_ROWS = ("partner.form2_1.1.1.r1", "partner.form2_2.1.1.r1")
+_HOW_MANY_DOMAINS = re.compile(r"几个领域|几类|几大|多少个领域|哪几个领域|分别(叫|是)|一共.{0,4}领域|领域.{0,6}(哪些|几个|分别)")
+_SEVERAL_DOMAINS = re.compile(r"多勾|勾几|勾选几|选几个领域|同时(报|申报|勾)|(报|申报|勾选?)(两个|多个|几个)领域|"
+                              r"(两个|多个|几个)领域(都|一起|同时)(报|申报)|都报")
+
+
+def domain_list(question: Question) -> Answer | None:
+    """合作伙伴分几个领域 → the eight of 附件1; 申报领域能多勾几个吗 → the form's （限勾选1项）."""
+    if question.document == "talent" or "领域" not in question.normalized:
+        return None
+    several = _SEVERAL_DOMAINS.search(question.normalized)
+    if not several and (question.domains or not _HOW_MANY_DOMAINS.search(question.normalized)):
+        return None
+    answer = Answer()
+    if not several:
+        domains = load_rules("partner")["domains"]
+        firsts = [under(f"partner.conditions.{d['key']}.", ("item",))[0]["clause_id"] for d in domains]
+        answer.say(f"广东省智能制造生态合作伙伴的遴选条件（附件1）分{len(domains)}个领域："
+                   f"{'、'.join(d['name'] for d in domains)}，每个领域有各自的遴选条件。", *firsts)
+    answer.say("申报书的“申报领域”一栏写明限勾选1项，即一份申报书选一个领域。")
+    for row in FORM_DOMAIN_ROWS:
+        answer.quote(row)
+    return answer
+
+
 def selection_or_direct(question: Question) -> Answer | None:
     """遴选加入和直接认定有啥区别: both routes, and the one procedure."""
     if not ("直接认定" in question.normalized and "遴选" in question.normalized):

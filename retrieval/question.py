@@ -129,6 +129,9 @@ SHARES = [(re.compile(r"一半"), "50%"), (re.compile(r"([一二三四五六七�
                                          lambda m: f"{cn2an.cn2an(m.group(1), 'smart') * 10}%")]
 
 
+_PROMISED = re.compile(r"承诺|达产")
+
+
 def _amounts(text: str, programme_hint: str | None) -> list[Amount]:
     """Figures paired with the fact word nearest before them (or just after)."""
     for pattern, replacement in SHARES:  # 一半, 六成: a share said in words
@@ -156,7 +159,9 @@ def _amounts(text: str, programme_hint: str | None) -> list[Amount]:
                  and not CLAUSE_END.search(text[match.end():n[0]])]
         if not (before or after):
             continue
-        _, word, meanings = before[-1] if before else after[0]
+        position, word, meanings = before[-1] if before else after[0]
+        if _PROMISED.search(text[max(0, position - 8):position + len(word)]):
+            continue  # 承诺达产年纳税3000万 is the 招商引资 criterion's figure, not 区库年税收
         for programme, fact in meanings:  # 营收 is a figure of either programme
             amount = _amount(match, value, text, programme, fact)
             if amount is not None:
@@ -308,6 +313,7 @@ def _places(text: str) -> tuple[dict, list[str], list[str]]:
 
 def _facts_named(text: str) -> list[tuple[str, str]]:
     named = []
+    text = re.sub(r"(承诺|达产)[^，,。？?]{0,8}", "", text)  # the 招商引资 criterion's figure, not a fact's
     for programme, table in vocabulary()["facts"].items():
         for fact in _named(text, table):
             named.append((programme, fact))

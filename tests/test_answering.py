@@ -487,3 +487,30 @@ def test_a_manager_of_a_headquarters_enterprise_is_not_its_head():
     assert managers and heads and managers[0].startswith("talent.eligibility.gold.") \
         and heads[0].startswith("talent.eligibility.diamond.")
     assert "对应的卡不同" in result["answer"] and "都是钻石卡" not in result["answer"]
+
+
+def test_the_partner_domains_are_listed_from_the_rule_data_with_the_forms_one_domain_rule():
+    reply = ask("这个生态合作伙伴一共分几个领域？分别叫啥")
+    assert reply["status"] == "answered"
+    ids = [c["clause_id"] for c in reply["citations"]]
+    assert len([i for i in ids if i.startswith("partner.conditions.")]) == 8
+    for name in ("智能制造装备", "关键软件", "信息网络基础设施", "智能制造系统解决方案", "行业组织",
+                 "智能制造人才", "智能制造金融服务", "智能制造试点示范"):
+        assert name in reply["answer"]
+    several = ask("我们又做工业软件又做系统集成，合作伙伴能不能同时报关键软件和解决方案两个领域？")
+    assert any("（限勾选1项）" in c["text"] for c in several["citations"])
+    # two domains compared are not a question of how many to tick
+    compared = ask("行业组织、金融服务两个领域的服务案例要求哪个更多")
+    assert not any("限勾选" in c["text"] for c in compared["citations"])
+
+
+def test_tax_said_as_paid_to_the_district_is_read_against_the_tax_bounds():
+    reply = ask("我们公司去年在区库交了1000万元的税，不多不少正好一千万，老板够不够钻石卡？")
+    assert "1000万元不满足这一条" in reply["answer"] and "1000万元满足这一条" in reply["answer"]
+    assert {"talent.eligibility.diamond.17", "talent.eligibility.gold.11"} <= {c["clause_id"] for c in reply["citations"]}
+
+
+def test_a_promised_tax_is_the_investment_attraction_criterion_not_the_district_tax():
+    reply = ask("我们是刚引进的招商引资企业，承诺达产年纳税三千万，不是超过是刚好三千万，负责人能办哪档卡？")
+    assert reply["citations"][0]["clause_id"] == "talent.eligibility.diamond.18"
+    assert "区库年税收超过1000万" not in reply["answer"]
