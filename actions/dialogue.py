@@ -42,7 +42,7 @@ SHARED_SLOTS = ("skipped_facts", "unclear_answers", "pending_clarification", "ap
 
 # Questions that are not a single fact of the rules (their wording lives here).
 TITLES_QUESTION = ("请告诉我您的学历学位、专业技术资格、获奖或人才称号（可以一次说多个），例如："
-                   "“我是博士”“我有正高级职称”“我获得过省级技能大赛优秀奖”“我持有广州市人才绿卡”。"
+                   "“我是博士”“我有正高级职称”“我获得过省级技能大赛优秀奖”。"
                    "如果都没有，请回答“没有”。")
 # Examples for the questions that are not a single fact of the rules (the facts' own examples
 # are in the rule data: actions/catalogue.py).

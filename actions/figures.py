@@ -88,10 +88,28 @@ def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], r
     unassigned = [q for i, q in enumerate(quantities) if i not in used]
     for index, fact in given.values():
         take(_narrowed(text, quantities[index], fact, unassigned, given), fact, reading)
-    # A bare answer to the question just asked: "30", "两千万", "30人", "-5".
+    # "几乎没交什么税", "还没有营收": next to nothing, for the money fact just asked.
+    if requested in by_name and by_name[requested].kind == "money" and requested not in reading.slots \
+            and not quantities and _NEXT_TO_NOTHING.search(text):
+        reading.slots[requested] = 0
+        reading.approximate[requested] = _NEXT_TO_NOTHING.search(text).group()
+    # A bare answer to the question just asked: "30", "两千万", "30人", "-5"; not a figure its
+    # clause gives to another fact ("营收大概三个亿" is no 区库年税收, even when 营收 is not asked).
     if requested in by_name and requested not in reading.slots and len(unassigned) == 1 \
-            and _unit_fits(unassigned[0], by_name[requested]):
+            and _unit_fits(unassigned[0], by_name[requested]) \
+            and not _names_another(text, unassigned[0], by_name[requested]):
         take(unassigned[0], by_name[requested], reading)
+
+
+# ("没多少" alone is not it: little, but how little is not said)
+_NEXT_TO_NOTHING = re.compile(r"(?:几乎|基本上?)(?:没有?|无)(?:交|缴|纳|投)?(?:什么|多少|啥)|"
+                              r"(?:没有?|无)(?:交|缴|纳|投)?(?:什么|啥)(?:税|钱|收入|营收|投资)|"
+                              r"一分钱?都没|(?:还)?没有?(?:营收|收入|交税|纳税|缴税|投资)")
+
+
+def _names_another(text: str, quantity: Quantity, fact: Fact) -> bool:
+    clause = _clause_of(text, quantity)
+    return any(w in clause for f in catalogue.figures(fact.program) if f.name != fact.name for w in f.words)
 
 
 def _clause_of(text: str, quantity: Quantity) -> str:

@@ -121,8 +121,11 @@ class AssessmentValidation(ProgramAction, ABC):
             taken = self._take_message(dispatcher, tracker, slots)
             if taken is None:
                 return []  # nothing for the form: Rasa lets the rules handle this message
+            asked_back = taken.pop("requested_slot", None)
             events += [SlotSet(name, value) for name, value in taken.items()]
             slots.update(taken)
+            if asked_back:  # a question back about a figure ("大概三个亿" at a bound): wait for it
+                return events + [SlotSet("requested_slot", asked_back)]
         next_slot = dialogue.next_question(self.program, slots)
         return events + [SlotSet("requested_slot", next_slot)]
 
@@ -151,6 +154,8 @@ class AssessmentValidation(ProgramAction, ABC):
             if reading.problems or reading.clarify:
                 failed = self._failed(dispatcher, slots, requested, said_why=True)
                 updates["unclear_answers"] = failed
+                if reading.problem_slots:  # asked back about this figure: its answer comes next
+                    updates["requested_slot"] = reading.problem_slots[0]
             elif slots.get("unclear_answers"):
                 updates["unclear_answers"] = None
             if reading.pending != slots.get("pending_clarification"):

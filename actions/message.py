@@ -23,7 +23,7 @@ _NEG_BEFORE = re.compile(_NEGATION + _BEFORE_GAP + r"$")
 # After the phrase, to the end of its clause: "没有", "还没毕业", "不是的", "也没拿到".
 _NEG_AFTER = re.compile(r"^(?:的|学位|学历|职称|称号|证书|资格)?(?:，|,)?(?:但|但是|不过|可是|却|可|我|也|都|还|并|就|倒|暂时|目前|最后|结果|"
                         r"今年|去年|这次|上次|一直|至今|到现在|现在|暂)*"
-                        + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|毕业|通过|考上|算|属于|评下来|批下来|下来|"
+                        + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|毕业|通过|考上|算|属于|评下来|批下来|下来|办理?|申请|申领|领到?|"
                         r"读完|念完|读下来|拿下来?|评到|考到|到手|申请下来|办下来|申请到|办到|批)?"
                         r"(?:的|了|呢|啊|哦|过)*\s*(?:" + CLAUSE_BREAK + "|$|就|便)")
 
@@ -48,8 +48,8 @@ _NO_LONGER = re.compile(r"^[，,]\s*(?:但是?|不过|可是)?(?:现在|目前|�
 
 
 # The end of a list's last item that denies the whole list: "优粤卡、人才绿卡都没有".
-_LIST_DENIED = re.compile(r"(?:都|也|全|均|全都|一个都|一样都)?" + _NEGATION + r"(?:有|是|拿到|获得|取得|评上|持有|算)?"
-                          r"(?:的|了|呢|啊|哦|过)*$")
+_LIST_DENIED = re.compile(r"(?:都|也|全|均|全都|一个都|一样都)?" + _NEGATION + r"(?:有|是|拿到|拿|获得|取得|评上|持有|算|"
+                          r"办理?|申请|申领|领|领到|评|考|考到|得到|入选|获评)?(?:的|了|呢|啊|哦|过)*$")
 
 
 def _list_denied(text: str, start: int, end: int, left: int, right: int) -> bool:

@@ -64,6 +64,21 @@ def _quote_lines(items: Iterable[dict], with_detail: bool = True) -> List[str]:
     return lines
 
 
+def _met_beside_a_refusal(items: Iterable[dict]) -> List[str]:
+    """The conditions met, listed under a refusal. Basic condition 4 only restates the domain's
+    own conditions and is left out; a condition whose own words say 符合…要求 is named by where
+    it stands, not quoted, so that no line under "暂不符合" reads as "符合条件"."""
+    lines = []
+    for item in items:
+        if item["clause_id"] == PARTNER_DOMAIN_REQUIREMENT_CLAUSE:
+            continue
+        if "符合" in item["text"]:
+            lines.append(f"· {source_of(item['clause_id'])}所列的这一条（已满足）")
+        else:
+            lines += _quote_lines([item])
+    return lines
+
+
 def _still_open(decision: dict) -> List[str]:
     """What a needs_more_info decision still lacks, named by the rules' own labels."""
     from rules import fact_specs
@@ -154,15 +169,17 @@ def partner_decision_text(decision: dict, unasked: Iterable[tuple] = ()) -> str:
         if not_asked:
             lines.append("此外，以下条件尚未确认（申报时同样需要满足）：")
             lines += _quote_lines(not_asked, with_detail=False)
-        if decision["reasons"]:
+        met = _met_beside_a_refusal(decision["reasons"])
+        if met:
             lines.append("已满足的条件：")
-            lines += _quote_lines(decision["reasons"])
+            lines += met
     else:
         lines.append("评估结果：目前还不能确定贵单位能否申报。")
         lines += _still_open(decision)
-        if decision["reasons"]:
+        met = _met_beside_a_refusal(decision["reasons"])
+        if met:
             lines.append("已确认满足的条件：")
-            lines += _quote_lines(decision["reasons"])
+            lines += met
     if outcome in ("eligible", "direct_recognition"):
         lines.append(f"申报方式：通过登录广东省数字工信平台进行线上填报（{source_of(PARTNER_APPLY_CLAUSE)}）。")
     lines.append(partner_contact_line())

@@ -110,8 +110,12 @@ def without_instruction(text: str) -> str:
     return "".join(kept).replace("“”", "").strip()
 
 
+# "几乎没交什么税", "没有什么奖项": 什么 after a denial says "nothing", it asks nothing.
+_NOTHING = re.compile(r"(?:没有?|不)[^，,。？?]{0,3}(?:什么|多少)")
+
+
 def is_question(text: str) -> bool:
-    return bool(_QUESTION.search(normalise(text).strip()))
+    return bool(_QUESTION.search(_NOTHING.sub("", normalise(text).strip())))
 
 
 def asks_the_documents(text: str) -> bool:
@@ -205,15 +209,13 @@ def _asks_the_documents(user_event: dict) -> bool:
 
 
 def belongs_to_other(program: str, tracker: Tracker, reading: facts.Reading) -> bool:
-    """True when the latest message, which states nothing for `program`, is about the other
-    programme: it names only that one, or states facts of it that cannot be this one's."""
-    if reading.understood:
-        return False
+    """True when the latest message is about the other programme: it names only that one, or
+    it states nothing for `program` and facts of the other that cannot be this one's."""
     text = text_of(tracker)
     other = OTHER_PROGRAM[program]
     if programme_named(text) == other:
-        return True
-    if programme_named(text) == program:
+        return True  # "…做工业传感器的公司…我能申请哪种英才卡": the card, though 传感器 names a domain
+    if reading.understood or programme_named(text) == program:
         return False
     theirs = read_message(other, tracker, program_slots(tracker, other), requested=None)
     strong = set(theirs.slots) - _WEAK[other]

@@ -10,6 +10,7 @@ straddles a bound becomes a question back.
 from __future__ import annotations
 
 import datetime
+import dataclasses
 import re
 from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -78,6 +79,14 @@ def _named(text: str, words: Sequence[str]) -> Optional[bool]:
     return any(not negated(text, s, e) for s, e, _ in hits)
 
 
+def _named_own(text: str, words: Sequence[str]) -> Optional[bool]:
+    """As _named, where a word said of someone else counts as denied: "第一大股东是一家投资公司"."""
+    hits = find_words(text, words)
+    if not hits:
+        return None
+    return any(not negated(text, s, e) and not _HELD_BY_ANOTHER.match(text[e:]) for s, e, _ in hits)
+
+
 def _years_since(text: str, asked_how_long: bool = False) -> Optional[Tuple[float, float]]:
     """How long ago the enterprise was founded, as a range of years, from "三年前", "成立3年",
     "2022年创办", "去年" (and a bare "三年" when that is what was asked)."""
@@ -88,7 +97,8 @@ def _years_since(text: str, asked_how_long: bool = False) -> Optional[Tuple[floa
         found = find_quantities(hit.group(1) + "个")
         if found and found[0].exact:
             years = found[0].low
-            return (years, years + 1) if hit.group(2) or (hit.lastindex >= 3 and hit.group(3) == "多") \
+            # "一年多" is more than one year and less than two
+            return (years, years + 0.99) if hit.group(2) or (hit.lastindex >= 3 and hit.group(3) == "多") \
                 else (years, years)
     hit = re.search(r"((?:19|20)\d\d)年", text)
     if hit:
@@ -108,7 +118,7 @@ def read_part(part: dict, text: str, said: Optional[dict] = None) -> Optional[bo
     `said`: the other parts known so far."""
     if any(not negated(text, s, e) for s, e, _ in find_words(text, part.get("denied_by", ()))):
         return False
-    groups = [_named(text, words) for words in part.get("words", ())]
+    groups = [_named_own(text, words) for words in part.get("words", ())]
     if groups and groups[0] is None and (said or {}).get(part.get("first_group_from")) is True:
         groups[0] = True
     if "years" in part:
@@ -122,8 +132,8 @@ def read_part(part: dict, text: str, said: Optional[dict] = None) -> Optional[bo
         low, high = part["years"]
         inside = [low <= value <= high for value in span]
         return inside[0] if inside[0] == inside[1] else None
-    if groups and groups[0] is False:
-        return False  # its own words denied: "没有核心技术", "不是创始人"
+    if any(g is False for g in groups):
+        return False  # its own words denied: "没有核心技术", "不是创始人", "第一大股东是一家投资公司"
     return True if groups and all(g is True for g in groups) else None
 
 
@@ -280,6 +290,10 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         reading.slots["enterprise_head"] = head
     project_lead = any(w in rest for w in PROJECT_LEAD_WORDS)
 
+    if requested == "talent_titles" and _LEADING_NO.match(text.strip()) and not _CONTRAST.search(text):
+        # "没有，优粤卡、绿卡都没办过": a "no" that then names titles names what is not held,
+        # whatever verb the denial uses; only a contrast ("没有，但我是博士") names one held
+        titles = [dataclasses.replace(m, negated=True) for m in titles]
     compounds = compound_criteria()
     affirmed = [m.value for m in titles if not m.negated and m.value not in compounds]
     mentioned = [m.value for m in titles if not m.negated and m.value in compounds]
@@ -301,7 +315,9 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     asked_part = (next_part(slots.get("criterion_parts")) or (None, {}))[1].get("id") \
         if requested == "criterion_parts" else None
     # Other titles' words are not parts: "创新创业领军团队" founded nothing.
-    others = mask(text, [(m.start, m.end) for m in titles if m.value not in compounds])
+    others = mask(text, [(m.start, m.end) for m in titles if m.value not in compounds]
+                  # 创新创业大赛, 创新创业领军团队: names, not a founding
+                  + [hit.span() for hit in re.finditer(r"创新创业", text)])
     # (not while the school of a master's degree is still to ask: one question at a time)
     only_answer = not affirmed and requested == "talent_titles" and not (
         masters is None and ("硕士" in text or "研究生" in text))
@@ -419,7 +435,10 @@ def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
     return []
 
 
-_HELD_BY_ANOTHER = re.compile(r"(是|为)(我的|我们的|我们|别人|他人|他|她|另一|另外|其他|合伙人|老板|董事长|朋友|家人)")
+_LEADING_NO = re.compile(r"^(?:不是|没有|没|否|都没有|都不是)[，,。.！!\s]")
+_CONTRAST = re.compile(r"但|不过|可是|只是|就是|只有|倒是|除了|其中|我是|本人是|我有|我持有|我获得|我拿过|我评上")
+_HELD_BY_ANOTHER = re.compile(r"(也|都|则|就)?(是|为)(我的|我们的|我们|别人|他人|他|她|另一|另外|其他|合伙人|老板|董事长|朋友|"
+                              r"家人|一家|一个|某|投资)")
 
 
 def _read_head(text: str) -> Optional[bool]:

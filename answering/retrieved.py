@@ -26,7 +26,9 @@ def answer(question: Question) -> dict:
     tier = tier_of(result["hits"][0]["clause_id"])
     if tier is not None:
         intro = tier["intro"]["clause_id"]
-        reply["answer"] += (f"该条是{tier['name']}的申领条件之一（“{tier['intro']['text']}”），"
+        # the tier's opening sentence is cited, not quoted: "…可申领云聚英才金卡" read in a
+        # conversation sounds like a grant
+        reply["answer"] += (f"该条是{tier['name']}的申领条件之一（须符合该档条件之一），"
                             "申领人所在单位还须在白云区注册或纳税。")
         if intro not in {c["clause_id"] for c in reply["citations"]}:
             reply["citations"].append(citation(intro))

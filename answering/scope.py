@@ -177,8 +177,7 @@ def mentioned_only(question: Question) -> Answer | None:
                    clause["clause_id"])
         tier = tier_of(clause["clause_id"])
         if tier:
-            answer.say(f"这是{tier['name']}的申领条件之一（“{tier['intro']['text'].rstrip('：')}”）。",
-                       tier["intro"]["clause_id"])
+            answer.say(f"这是{tier['name']}的申领条件之一（须符合该档条件之一）。", tier["intro"]["clause_id"])
     answer.say(f"至于{term}本身如何申请、由谁认定，{BOTH_DOCUMENTS}未涉及，没有相关规定，请向相关主管部门咨询。")
     return answer.refer(found[0]["doc_id"])
 

@@ -24,8 +24,10 @@ ANSWER_SETS = [("dev", DATA / "answers_dev.yml"),
                ("tuning, writer 10", DATA / "tuning" / "answers_writer_c.yml"),
                ("tuning, writer 11", DATA / "tuning" / "answers_writer_d.yml"),
                ("tuning, writer 14", DATA / "tuning" / "answers_writer_i.yml"),
+               ("tuning, writer 19", DATA / "tuning" / "answers_writer_l.yml"),
                ("independent, writer 9", DATA / "independent" / "answers_check.yml"),
-               ("independent, writer 18", DATA / "independent" / "answers_check6.yml")]
+               ("independent, writer 18", DATA / "independent" / "answers_check6.yml"),
+               ("independent, writer 21", DATA / "independent" / "answers_check7.yml")]
 STATE_SETS = [("dev", DATA / "qa_dev.yml"), ("independent, writer 2", DATA / "independent" / "qa_check.yml")]
 
 

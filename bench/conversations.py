@@ -24,7 +24,10 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SETS = [("dev", DATA / "dialogues_dev.yml"),
         ("tuning, writer 15", DATA / "tuning" / "dialogues_writer_g.yml"),
         ("tuning, writer 17", DATA / "tuning" / "dialogues_writer_j.yml"),
-        ("independent, writer 4", DATA / "independent" / "dialogues_check.yml")]
+        ("tuning, writer 20", DATA / "tuning" / "dialogues_writer_m.yml"),
+        ("tuning, writer 22", DATA / "tuning" / "dialogues_writer_n.yml"),
+        ("independent, writer 4", DATA / "independent" / "dialogues_check.yml"),
+        ("independent, writer 23", DATA / "independent" / "dialogues_check2.yml")]
 
 
 def rest_sender(url: str) -> Callable[[str, str], list]:

@@ -48,11 +48,18 @@ from actions.facts import read_partner, read_talent
     ("优粤卡、人才绿卡都没有", "talent_titles", "inform", {"talent_titles": []}),
     ("没有优粤卡、人才绿卡", "talent_titles", "inform", {"talent_titles": []}),
     ("有人才绿卡、没有优粤卡", "talent_titles", "inform", {"talent_titles": ["gold.guangzhou_green_card"]}),
+    ("没有，优粤卡、绿卡都没办过", "talent_titles", "inform", {"talent_titles": []}),
+    ("优粤卡没申请过", "talent_titles", "inform", {}),
+    # a "no" that then names titles names what is not held, unless a contrast names one held
+    ("没有，人才绿卡还在申请", "talent_titles", "inform", {"talent_titles": []}),
+    ("没有，但我是博士", "talent_titles", "inform", {"talent_titles": ["gold.phd"]}),
+    ("不是，我是正高级工程师", "talent_titles", "inform", {"talent_titles": ["diamond.senior_professional"]}),
     # 研究生学历 without the degree is no master's; a doctorate not awarded leaves the master's
     ("我研究生是在一所双一流大学读的，全日制，不过最后没拿到学位，只有毕业证", None, "inform", {"talent_titles": []}),
     ("博士学位没拿到，硕士是双一流的", "talent_titles", "inform", {"talent_titles": ["silver.masters"]}),
     # a whole kind denied in answer to the titles question; a lesser place on an award
     ("没有获奖，只是参赛", "talent_titles", "inform", {"talent_titles": []}),
+    ("没参加过技能大赛，也没参加过创新创业大赛。", "talent_titles", "inform", {"talent_titles": []}),  # 创业 here founds nothing
     ("省科技进步奖一等奖，但我是第二署名人，不是第一署名人", "talent_titles", "inform", {"talent_titles": []}),
     # a criterion's phrase in two pieces; a denied second piece stays denied
     ("持有中国的外国人工作许可证，A类的", None, "inform", {"talent_titles": ["diamond.foreign_expert_a"]}),
@@ -61,6 +68,11 @@ from actions.facts import read_partner, read_talent
     ("我们团队入选了领军团队，我不是团队的核心成员", None, "inform", {}),
     # an approximate figure with the bounds said beside it decides where every bound falls
     ("区库年税收900万左右，肯定超过800万，不到一千万", "district_tax_wan", "inform", {"district_tax_wan": 800.01}),
+    # a figure its clause gives to another fact is no bare answer to the fact asked
+    ("营收大概三个亿吧，差不多。", "district_tax_wan", "inform", {}),
+    # next to nothing, for the money fact asked ("没多少" does not say how little)
+    ("几乎没交什么税，刚起步", "district_tax_wan", "inform", {"district_tax_wan": 0}),
+    ("没多少", "district_tax_wan", "inform", {}),
 ])
 def test_talent_facts(text, requested, intent, slots):
     assert read_talent(text, intent, requested, {}).slots == slots
@@ -447,3 +459,25 @@ def test_a_project_said_to_be_still_under_construction_is_not_built():
     assert read_partner(text, None, None, {}).slots["partner_conditions"] == {"pilot.built": False}
     built = read_partner("项目已经建成了", None, None, {"domain": "智能制造试点示范"}).slots
     assert built["partner_conditions"]["pilot.built"] is True
+
+
+@pytest.mark.parametrize("text, held", [
+    ("公司去年才注册成立，到现在一年多一点，还不满两年", False),  # 一年多 is under two years
+    ("公司成立两年多了", True),
+    ("我三年前创办了公司", True),
+])
+def test_how_long_ago_a_company_was_founded_against_2_to_5_years(text, held):
+    from actions.talent_reader import compound_criteria, read_part
+    part = next(p for p in compound_criteria()["silver.overseas_founder"] if p["id"] == "founded_2_to_5_years")
+    assert read_part(part, text) is held
+
+
+@pytest.mark.parametrize("text, held", [
+    ("我是联合创始人之一，但只占15%股份，第一大股东是一家投资公司，最大的自然人股东也是另一个合伙人，不是我。", False),
+    ("我是主要创办人，也是第一大股东", True),
+    ("创始人是我，第一大股东也是我", True),
+])
+def test_the_largest_shareholder_said_to_be_someone_else_is_no_part_held(text, held):
+    from actions.talent_reader import compound_criteria, read_part
+    part = next(p for p in compound_criteria()["silver.overseas_founder"] if p["id"] == "founder_top_shareholder")
+    assert read_part(part, text) is held

@@ -45,3 +45,11 @@ def test_a_message_that_only_asks_to_stop(text, expected):
 ])
 def test_what_a_message_says_besides_its_instructions(text, rest):
     assert without_instruction(text) == rest
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("几乎没交什么税，刚起步", False), ("没有什么奖项", False), ("税收是多少？", True), ("你们有什么待遇", True),
+])
+def test_what_after_a_denial_says_nothing_and_asks_nothing(text, asks):
+    from actions.routing import is_question
+    assert is_question(text) is asks
