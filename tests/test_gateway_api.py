@@ -72,7 +72,7 @@ def test_ask_outside_the_documents_is_refused_with_the_hotline(client):
 
 @pytest.mark.parametrize("question, status, answerable", [
     ("金卡持卡人能享受免费法律咨询吗", "answered", True),
-    ("人才优粤卡怎么申请", "partial", True),
+    ("人才卡什么时候能申请？交了之后多久能批下来？", "partial", True),
     ("浙江省的智能制造示范工厂怎么申报", "not_covered", False),
 ])
 def test_ask_says_the_answers_state(client, question, status, answerable):
