@@ -204,8 +204,13 @@ def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.M
     titles = lexicon.find("talent_title", text, masked=[(s, e) for s, e, _ in not_qualifying])
     titles = [m for m in lexicon.with_entities(titles, entities, "talent_title", text)
               if not any(s < m.end and m.start < e for s, e, _ in not_qualifying)
-              and not _someone_elses(text, m.start, m.end) and not not_yet_held(text, m.start, m.end)]
+              and not _someone_elses(text, m.start, m.end) and not not_yet_held(text, m.start, m.end)
+              and not _ASKED_OF_ONESELF.match(text[m.end:])]
     return titles, not_qualifying
+
+
+# A title asked about, not stated: "我有人才绿卡吗？我也不知道".
+_ASKED_OF_ONESELF = re.compile(r"[的了]?(吗|么|嘛|没有?[？?])")
 
 
 def _someone_elses(text: str, start: int, end: int) -> bool:
@@ -225,6 +230,9 @@ def _qualifying_masters(text: str) -> Optional[bool]:
     world ranking inside the top 500 names one ("QS前100"), one below it does not."""
     if "硕士" not in text and "研究生" not in text:
         return None
+    degrees = [m.span() for m in re.finditer(r"硕士|研究生", text)]
+    if all(negated(text, s, e) for s, e in degrees):
+        return False  # "双一流的本科，不是硕士": the school is named, the master's is denied
     named = _named(text, _titles()["masters_schools"])
     if named and _PART_TIME.search(text):
         return False  # 双一流 needs 全日制普通高等教育研究生学历; 在职 or 非全日制 is not it

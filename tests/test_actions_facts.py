@@ -49,6 +49,10 @@ from actions.facts import read_partner, read_talent
     ("没有优粤卡、人才绿卡", "talent_titles", "inform", {"talent_titles": []}),
     ("有人才绿卡、没有优粤卡", "talent_titles", "inform", {"talent_titles": ["gold.guangzhou_green_card"]}),
     ("没有，优粤卡、绿卡都没办过", "talent_titles", "inform", {"talent_titles": []}),
+    # a title asked about is not held; a school named with the master's denied is no master's
+    ("我有人才绿卡吗？我也不知道", None, "inform", {}),
+    ("我是双一流的本科，不是硕士，单位在白云区", None, "inform", {"talent_titles": [], "employer_in_baiyun": True}),
+    ("我是双一流的硕士", None, "inform", {"talent_titles": ["silver.masters"]}),
     ("优粤卡没申请过", "talent_titles", "inform", {}),
     # a "no" that then names titles names what is not held, unless a contrast names one held
     ("没有，人才绿卡还在申请", "talent_titles", "inform", {"talent_titles": []}),
