@@ -89,10 +89,11 @@ def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], r
     for index, fact in given.values():
         take(_narrowed(text, quantities[index], fact, unassigned, given), fact, reading)
     # "几乎没交什么税", "还没有营收": next to nothing, for the money fact just asked.
+    nothing = _NEXT_TO_NOTHING.search(text)
     if requested in by_name and by_name[requested].kind == "money" and requested not in reading.slots \
-            and not quantities and _NEXT_TO_NOTHING.search(text):
+            and not quantities and nothing:
         reading.slots[requested] = 0
-        reading.approximate[requested] = _NEXT_TO_NOTHING.search(text).group()
+        reading.approximate[requested] = nothing.group()
     # A bare answer to the question just asked: "30", "两千万", "30人", "-5"; not a figure its
     # clause gives to another fact ("营收大概三个亿" is no 区库年税收, even when 营收 is not asked).
     if requested in by_name and requested not in reading.slots and len(unassigned) == 1 \
@@ -123,9 +124,8 @@ def _narrowed(text: str, quantity: Quantity, fact: Fact, unassigned: List[Quanti
     only when no other fact of the message takes figures of the same kind."""
     if quantity.low == quantity.high or sum(f.kind == fact.kind for _, f in given.values()) != 1:
         return quantity
-    others = [w for f in catalogue.figures(fact.program) if f.name != fact.name for w in f.words]
     bounds = [q for q in unassigned if not q.negative and (q.low == 0 or q.high == math.inf)
-              and _unit_fits(q, fact) and not any(w in _clause_of(text, q) for w in others)]
+              and _unit_fits(q, fact) and not _names_another(text, q, fact)]
     low = max([quantity.low] + [q.low for q in bounds])
     high = min([quantity.high] + [q.high for q in bounds])
     if not bounds or low > high:

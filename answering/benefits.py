@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from answering.answer import PARTIAL, Answer, quote
-from retrieval.question import Question, vocabulary
+from retrieval.question import PLACE_KINDS, Question, vocabulary
 from knowledge import load_clauses
 from retrieval.searcher import get_searcher
 from rules.data import load_rules
@@ -95,9 +95,6 @@ def persons_not_named(question: Question, text: str) -> list[str]:
             if any(w in question.normalized for w in words) and not any(w in text for w in words)]
 
 
-PLACE_KINDS = ("guangdong_cities", "guangzhou_districts", "other_provinces")
-
-
 def places_not_named(question: Question, number: int) -> list[str]:
     """Places the question puts the benefit in that none of its sections names: the 接送机 is
     at 白云国际机场, so "在深圳宝安机场能用吗" is not settled by it."""
@@ -146,12 +143,13 @@ def tier_benefit(question: Question) -> Answer | None:
     if len(question.tiers) > 1 and question.asks_any("difference"):
         return None
     answer = Answer()
+    elsewhere = {number: places_not_named(question, number) for number in question.benefits}
     for tier_id in question.tiers:
         tier = tiers()[tier_id]
         for number in question.benefits:
             item = benefit(number)
             if number <= tier["benefits_up_to"]:
-                yes = "" if places_not_named(question, number) else "可以。"
+                yes = "" if elsewhere[number] else "可以。"
                 answer.say(f"{yes}{tier['name']}持卡人可享受{span(tier_id)}条待遇，其中包括"
                            f"{label(number)}：{quote(item['clause_id'])}。",
                            intro_id(), item["clause_id"])
@@ -173,9 +171,8 @@ def tier_benefit(question: Question) -> Answer | None:
         for number in question.benefits:
             details(answer, question, number)
     for number in question.benefits:
-        elsewhere = places_not_named(question, number)
-        if elsewhere:
-            _elsewhere(answer, number, elsewhere)
+        if elsewhere[number]:
+            _elsewhere(answer, number, elsewhere[number])
     return answer
 
 

@@ -89,11 +89,6 @@ def _asked_all(text: str) -> list[tuple[re.Match, tuple[float, float]]]:
     return found
 
 
-def _asked_months(text: str) -> tuple[float, float] | None:
-    found = _asked_all(text)
-    return found[0][1] if found else None
-
-
 def _meets(row: dict, months: float) -> bool:
     if row["high"] is None:
         return months >= row["low"]

@@ -313,7 +313,7 @@ def _places(text: str) -> tuple[dict, list[str], list[str]]:
 
 def _facts_named(text: str) -> list[tuple[str, str]]:
     named = []
-    text = re.sub(r"(承诺|达产)[^，,。？?]{0,8}", "", text)  # the 招商引资 criterion's figure, not a fact's
+    text = re.sub(f"(?:{_PROMISED.pattern})[^，,。？?]{{0,8}}", "", text)  # the 招商引资 criterion's figure, not a fact's
     for programme, table in vocabulary()["facts"].items():
         for fact in _named(text, table):
             named.append((programme, fact))
