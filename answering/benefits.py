@@ -58,6 +58,7 @@ def holders_of(number: int) -> list[str]:
 # What a clause holding each kind of detail contains (a time, an amount, a place).
 DETAIL_HELD = {"time": (r"\d+\s*(年|个月|天|小时|个工作日)|每年|每月|当年|常年|时限|提前", "具体时间"),
                "money": (r"\d+\s*(元|万)|免费|费用|收费|自理|支付", "费用或金额"),
+               "price": (r"\d+(\.\d+)?\s*(元|万元|块)", "具体收费金额"),
                "place": (r"路\d+号|大道[东南西北]?\d+号|\d+楼|地址|地点|窗口|大厅|医院|平台|网址", "具体地点"),
                # 优先安排 is no promise; 区属公立医院 names no hospital; 二选一 settles stacking
                "guarantee": (r"保证", "是否保证"),
@@ -95,6 +96,18 @@ def persons_not_named(question: Question, text: str) -> list[str]:
             if any(w in question.normalized for w in words) and not any(w in text for w in words)]
 
 
+# "体检包不包括胃肠镜": an item asked to be included.
+_INCLUDES = re.compile(r"(?:包不包括|包括不包括|包不包含|包含不包含|含不含|包括|包含)([\u4e00-\u9fff]{2,8}?)"
+                       r"(?:吗|呢|么|项目|检查|服务|在内|[，,。？?！!]|$)")
+
+
+def items_not_named(question: Question, text: str) -> list[str]:
+    """Things the question asks the benefit to include that none of its sections names."""
+    persons = {w for words in vocabulary()["persons"].values() for w in words}
+    return [item for item in _INCLUDES.findall(question.normalized)
+            if item not in text and item not in persons and item not in ("这个", "那个", "这些", "哪些", "什么")]
+
+
 def places_not_named(question: Question, number: int) -> list[str]:
     """Places the question puts the benefit in that none of its sections names: the 接送机 is
     at 白云国际机场, so "在深圳宝安机场能用吗" is not settled by it."""
@@ -128,6 +141,7 @@ def details(answer: Answer, question: Question, number: int) -> None:
     open_aspects = [name for kind, (held, name) in DETAIL_HELD.items()
                     if question.asks_any(kind) and not re.search(held, text)]
     open_aspects += [f"是否适用于{person}" for person in persons_not_named(question, text)]
+    open_aspects += [f"是否包括{item}" for item in items_not_named(question, text)]
     if open_aspects:
         answer.status = PARTIAL
         phones = [c["clause_id"] for c in section.values() if "咨询电话" in c["text"]]
@@ -173,6 +187,10 @@ def tier_benefit(question: Question) -> Answer | None:
     for number in question.benefits:
         if elsewhere[number]:
             _elsewhere(answer, number, elsewhere[number])
+    if answer.status == PARTIAL:
+        # "体检包不包括胃肠镜" / "能保证进吗": the card has the benefit, but a bare "可以" would
+        # answer what the documents leave open
+        answer.sentences = [s.removeprefix("可以。") for s in answer.sentences]
     return answer
 
 

@@ -18,7 +18,7 @@ import yaml
 
 from retrieval.normalize import normalize
 from retrieval.text_features import document_hint
-from knowledge import load_clauses
+from knowledge import SOURCES, load_clauses
 from rules.data import load_rules
 
 VOCABULARY = Path(__file__).with_name("vocabulary.yml")
@@ -311,6 +311,37 @@ def _places(text: str) -> tuple[dict, list[str], list[str]]:
     return kinds, located, elsewhere
 
 
+# A scheme called by a name of its own ("工业互联网标杆项目怎么报"): the words before a scheme's
+# kind, back to the nearest 的 or punctuation, asked how to apply for.
+_SCHEME_NAME = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,12}?)(标杆项目|示范项目|项目|计划|工程|专项资金|专项|"
+                          r"补贴|补助|奖励|资助|基金|称号|榜单)")
+_APPLIED_FOR = re.compile(r"[^，,。？?]{0,4}(怎么|如何|怎样|申报|申请|报名|要什么|需要什么|要哪些|需要哪些|什么条件|"
+                          r"条件|材料|流程|入口|在哪|去哪|报)")
+_NAME_STARTS_AFTER = re.compile(r".*[的之，,。？?、和与及或在]")
+
+
+@functools.lru_cache(maxsize=1)
+def _corpus_text() -> str:
+    """Both documents whole, headings and table titles included."""
+    return "".join(source.path.read_text(encoding="utf-8") for source in SOURCES)
+
+
+def _unnamed_schemes(text: str) -> list[str]:
+    """Schemes asked about by a name whose words neither document uses: a word of the name
+    (longer than one character, not a function word) that no clause contains."""
+    from retrieval.tokenizer import STOPWORDS, _jieba   # jieba loads only when a name is found
+
+    found = []
+    for match in _SCHEME_NAME.finditer(text):
+        if not _APPLIED_FOR.match(text, match.end()):
+            continue
+        name = _NAME_STARTS_AFTER.sub("", match.group(1))
+        words = [w for w in _jieba().lcut(name) if len(w) > 1 and w not in STOPWORDS]
+        if words and any(w not in _corpus_text() for w in words):
+            found.append(name + match.group(2))
+    return found
+
+
 def _facts_named(text: str) -> list[tuple[str, str]]:
     named = []
     text = re.sub(f"(?:{_PROMISED.pattern})[^，,。？?]{{0,8}}", "", text)  # the 招商引资 criterion's figure, not a fact's
@@ -365,7 +396,8 @@ def read(text: str, context: str | None = None) -> Question:
         facts_named=tuple(f for f in _facts_named(normalized) if not programme or f[0] == programme),
         levels=levels_of(normalized),
         mentioned_only=tuple(w for _, w in _found(normalized, words["mentioned_only"])),
-        other_schemes=tuple(w for _, w in _found(normalized, words["other_schemes"])),
+        other_schemes=tuple([w for _, w in _found(normalized, words["other_schemes"])]
+                            + _unnamed_schemes(normalized)),
         unsettled=tuple(_named(normalized, {k: v for k, v in unsettled.items()
                                             if k != "subjects"})),
     )

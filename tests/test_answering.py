@@ -211,6 +211,55 @@ def test_a_scheme_neither_document_names_is_not_covered(question, scheme):
                    for c in reply["citations"])
 
 
+@pytest.mark.parametrize("question, scheme, unused", [
+    ("广州市工信局今年的工业互联网标杆项目怎么报？要什么材料", "工业互联网标杆项目", "标杆"),
+    ("白云区人才安居工程怎么申请", "人才安居工程", "安居"),
+])
+def test_a_scheme_called_by_a_name_neither_document_uses_is_not_covered(question, scheme, unused):
+    # the oracle: a word of the scheme's name occurs nowhere in either document
+    assert not any(unused in source.path.read_text(encoding="utf-8") for source in SOURCES)
+    reply = ask(question)
+    assert reply["status"] == "not_covered" and scheme in reply["answer"]
+    assert "数字工信平台" not in reply["answer"]   # our programme's procedure is not its answer
+    assert not any(c["clause_id"].startswith(("partner.apply", "partner.annex", "talent.procedure"))
+                   for c in reply["citations"])
+
+
+@pytest.mark.parametrize("question", [
+    "智能制造试点示范项目怎么申报",           # named in the partner guide's direct-recognition list
+    "国家重大人才工程入选者怎么申请英才卡",
+    "我们的数字孪生项目怎么申报合作伙伴",      # our programme, whatever the project is called
+])
+def test_a_scheme_or_project_the_documents_name_or_ask_about_is_not_refused_as_unnamed(question):
+    assert ask(question)["status"] != "not_covered"
+
+
+def test_how_much_a_service_costs_is_open_when_its_sections_state_no_amount():
+    reply = ask("起草法律文书要另外收钱的话，大概收多少？")
+    section = "".join(c["text"] for c in load_clauses() if c["clause_id"].startswith("talent.service.12."))
+    assert "另行收费" in section and not re.search(r"\d+\s*元", section)
+    assert_grounded(reply)
+    assert reply["status"] == "partial" and "具体收费金额" in reply["answer"]
+    assert "37414637" in reply["answer"]
+
+
+def test_an_item_a_service_is_asked_to_include_that_its_sections_do_not_name_is_open():
+    reply = ask("钻石卡的免费体检包不包括胃肠镜？")
+    section = "".join(c["text"] for c in load_clauses() if c["clause_id"].startswith("talent.service.11."))
+    assert "胃肠镜" not in section
+    assert_grounded(reply)
+    assert reply["status"] == "partial" and "是否包括胃肠镜" in reply["answer"]
+    assert not reply["answer"].startswith("可以")   # the card has 体检; whether it holds 胃肠镜 is open
+    assert "39431784" in reply["answer"]
+
+
+def test_a_guarantee_asked_of_a_benefit_is_not_answered_yes():
+    reply = ask("我是钻石卡，孩子想上区里最好的那所公办小学，能保证进吗？")
+    assert reply["status"] == "partial" and not reply["answer"].startswith("可以")
+    assert "talent.benefits.8" in {c["clause_id"] for c in reply["citations"]}
+    assert "剩余学位" in reply["answer"]
+
+
 def test_a_scheme_neither_document_names_asked_against_our_list_gets_the_list():
     reply = ask("国家级专精特新小巨人企业，能不能直接认定为省智能制造生态合作伙伴？")
     assert reply["status"] == "answered"
