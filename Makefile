@@ -21,7 +21,7 @@ TEST_SETUP_STEPS :=
 TEST_STEPS  :=
 BENCH_STEPS :=
 
-.PHONY: help setup serve-setup test bench clean
+.PHONY: help setup serve-setup test bench clean clean-cache
 help:
 	@echo "make run    set everything up and start the assistant (http://127.0.0.1:8000)"
 	@echo "make test   set everything up and run all tests"
@@ -35,8 +35,10 @@ serve-setup: serve-env derived $(SETUP_STEPS)
 
 setup: serve-setup env
 
+# Two test processes (tests/conftest.py says which tests share one); TEST_WORKERS=0 runs them in one.
+TEST_WORKERS ?= 2
 test: setup $(TEST_SETUP_STEPS)
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup tests
 	@for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step; done
 
 bench: setup
@@ -44,3 +46,8 @@ bench: setup
 
 clean:
 	rm -rf $(BUILD) data results models
+
+# The environments, models and indexes this machine's clones share (mk/cached).
+clean-cache:
+	@cache=$${POLICY_BUILD_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/zhengce-build}; \
+	if [ "$$cache" != off ]; then rm -rf "$$cache"; fi

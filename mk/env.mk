@@ -16,11 +16,13 @@ env: .venv/.installed
 serve-env: .venv-serve/.installed
 build-env: .venv-build/.installed
 
+# Each environment is built once per machine in the build cache (mk/cached), keyed by its
+# lists, and linked here: a second clone, or a CI run on a fresh clone, links it in a second.
 define make_venv
-	test -x $(1)/bin/python || python3 -m venv $(1)
-	$(1)/bin/pip install -q -r $(2)
-	$(1)/bin/pip install -q --no-deps --ignore-requires-python -r requirements/serving-nodeps.txt
-	$(1)/bin/pip check
+	mk/cached link $(1) $(patsubst .%,%,$(1)) $(filter requirements/%,$^) -- bash -c '\
+	  python3 -m venv "$$OUT" && "$$OUT/bin/pip" install -q -r $(2) && \
+	  "$$OUT/bin/pip" install -q --no-deps --ignore-requires-python -r requirements/serving-nodeps.txt && \
+	  "$$OUT/bin/pip" check'
 	touch $(1)/.installed
 endef
 

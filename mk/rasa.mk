@@ -26,19 +26,21 @@ $(BUILD)/mplsetup.cfg:
 	  apt-get install -y -q libqhull-dev libfreetype-dev pkg-config \
 	  || { apt-get update -q && apt-get install -y -q libqhull-dev libfreetype-dev pkg-config; }; \
 	fi
-	test -x .venv-rasa/bin/python || python3 -m venv .venv-rasa
-	MPLSETUPCFG=$(CURDIR)/$(BUILD)/mplsetup.cfg .venv-rasa/bin/pip install -q \
-	  --ignore-requires-python -c requirements/rasa-constraints.txt \
-	  -r requirements/rasa.lock.txt rasa==3.6.21
-	.venv-rasa/bin/pip check
+	mk/cached link .venv-rasa venv-rasa $^ -- bash -c '\
+	  python3 -m venv "$$OUT" && MPLSETUPCFG=$(CURDIR)/$(BUILD)/mplsetup.cfg "$$OUT/bin/pip" install -q \
+	    --ignore-requires-python -c requirements/rasa-constraints.txt \
+	    -r requirements/rasa.lock.txt rasa==3.6.21 && "$$OUT/bin/pip" check'
 	touch $@
 
 rasa-model: $(RASA_MODEL)
 
 # One model file, replaced in place, so `rasa run --model models` always serves this one.
+# Kept in the build cache by the content of what it is trained from (and Rasa's own lists), so a
+# fresh clone of an unchanged bot does not train again.
 $(RASA_MODEL): $(RASA_TRAINING) .venv-rasa/.installed
-	$(RASA) train --data nlu bot --domain domain.yml --config config.yml \
-	  --out models --fixed-model-name bot
+	mk/cached copy $@ rasa-model $(RASA_TRAINING) $(RASA_REQS) -- \
+	  $(RASA) train --data nlu bot --domain domain.yml --config config.yml \
+	    --out models --fixed-model-name bot
 	touch $@
 
 # Data validation, then the end-to-end test stories: each user text goes through the trained

@@ -8,8 +8,11 @@ EMBEDDING_BUILDER := $(wildcard embedding_build/*.py)
 
 derived: $(EMBEDDING_MODEL)/.built
 
+EMBEDDING_INPUTS := $(EMBEDDING_BUILDER) requirements/building.txt requirements/serving.txt
+
 $(EMBEDDING_MODEL)/.built: $(EMBEDDING_BUILDER) .venv-build/.installed
-	$(BUILD_PY) -m embedding_build.model_build $(EMBEDDING_MODEL)
+	mk/cached link $(EMBEDDING_MODEL) embedding-model $(EMBEDDING_INPUTS) -- \
+	  bash -c '$(BUILD_PY) -m embedding_build.model_build "$$OUT"'
 	touch $@
 
 # Both encoder backends: load time, latency, throughput, and how closely ONNX follows PyTorch.
@@ -28,7 +31,8 @@ derived: $(INDEX)/.built
 
 $(INDEX)/.built: .venv-serve/.installed $(EMBEDDING_MODEL)/.built knowledge/sources/*.txt knowledge/*.py \
                  knowledge/jieba/*.txt knowledge/rules/*.yml retrieval/*.py retrieval/*.yml
-	$(SERVE_PY) -m retrieval build
+	mk/cached copy $(INDEX) clause-index $(EMBEDDING_INPUTS) requirements/serving.txt \
+	  $(filter-out %.installed %.built,$^) -- $(SERVE_PY) -m retrieval build
 	touch $@
 
 .PHONY: bench-retrieval bench-answers

@@ -5,6 +5,11 @@ by the same supervisor `make run` uses (gateway/supervisor.py), or reused when i
 up; stopped at the end if this session started it. Tests that need it are marked
 `@pytest.mark.stack` (select them with `-m stack`, leave them out with `-m "not stack"`).
 `redis_url`: a redis-server of this test session's own, for the shared gateway state.
+
+`make test` runs the tests in two processes (pytest-xdist, `--dist loadgroup`): everything that
+starts servers on the stack's ports — the stack itself, the cluster, the browser, the stacks the
+fail-loudly and gateway-parts tests start — runs in one of them, one after another, as before;
+the in-process tests share the other.
 """
 from __future__ import annotations
 
@@ -23,6 +28,16 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "cluster: starts the cluster mode (PostgreSQL, Redis, two Rasa replicas, "
                    "two gateway workers) on ports beside the stack's")
+
+
+SERVER_MARKS = {"stack", "browser", "cluster"}
+SERVER_FILES = {"test_fail_loudly.py", "test_gateway_parts.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SERVER_MARKS & {mark.name for mark in item.iter_markers()} or item.path.name in SERVER_FILES:
+            item.add_marker(pytest.mark.xdist_group("servers"))
 
 
 @pytest.fixture(scope="session")
