@@ -178,6 +178,8 @@ def impossible(quantity: Quantity, fact: Fact, low: float, high: float) -> Optio
     written = quantity.said or quantity.text
     if quantity.too_long:
         return f"您给的数字“{written[:20]}…”位数太多，不像是实际的{fact.label}。请核对后重新告诉我，例如：{fact.example}。"
+    if quantity.garbled:
+        return f"“{written}”不是一个能读懂的数。请告诉我实际的{fact.label}，例如：{fact.example}。"
     if quantity.negative:
         return f"{fact.label}不会是负数（您写的是“{written}”）。请告诉我实际的数，例如：{fact.example}。"
     if fact.kind == "count" and low == high and low != int(low):

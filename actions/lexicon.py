@@ -19,11 +19,12 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rules.data import load_rules
 
 from actions.message import negated
+from actions.numbers import normalise
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "nlu" / "lexicon"
 _MEANING = {
@@ -108,10 +109,25 @@ def with_entities(found: List[Match], entities: Sequence[dict], entity: str, tex
         start, end, value = item.get("start"), item.get("end"), item.get("value")
         if item.get("entity") != entity or value not in known or start is None or end is None:
             continue
+        if item.get("said") is not None:
+            # the model's offsets are the raw message's; the text read here is normalised (…
+            # becomes ...) and may have parts blanked out (another person's clauses)
+            start, end = _placed(text, normalise(item["said"]), start)
+            if start is None:
+                continue
         if end > len(text) or any(start < m.end and m.start < end for m in merged):
             continue
         merged.append(Match(entity, value, text[start:end], start, end, negated(text, start, end)))
     return sorted(merged, key=lambda m: m.start)
+
+
+def _placed(text: str, said: str, near: int) -> Tuple[Optional[int], Optional[int]]:
+    """Where `said` stands in `text`, the occurrence nearest `near`; (None, None) if nowhere."""
+    starts = [m.start() for m in re.finditer(re.escape(said), text)] if said else []
+    if not starts:
+        return None, None
+    start = min(starts, key=lambda s: abs(s - near))
+    return start, start + len(said)
 
 
 def all_phrases() -> List[str]:

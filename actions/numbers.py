@@ -69,10 +69,11 @@ class Quantity:
     negative: bool = False  # "-900万", "负五百万"
     too_long: bool = False  # more digits than any real figure has
     said: str = ""  # with its hedges and unit, as the person wrote it: "大约2亿", "三十多人"
+    garbled: bool = False  # a scale said twice in a row ("一个亿亿亿"): no figure anyone writes
 
     @property
     def exact(self) -> bool:
-        return self.low == self.high and not self.negative and not self.too_long
+        return self.low == self.high and not self.negative and not self.too_long and not self.garbled
 
     @property
     def vague(self) -> bool:
@@ -237,7 +238,8 @@ def find_quantities(text: str) -> List[Quantity]:
             low, high = low * 1e4, high * 1e4
         found.append(Quantity(text[start:written_end], start, written_end, low, high, unit, scale_given,
                               unit in ("%", "成"), negative, too_long,
-                              _said(text, start, written_end, unit)))
+                              _said(text, start, written_end, unit),
+                              garbled=bool(re.search(r"([万亿])\s*\1", text[start:written_end]))))
     found.sort(key=lambda q: q.start)
     return found
 

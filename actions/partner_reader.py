@@ -19,7 +19,7 @@ from rules.data import load_rules
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures, read_shares
-from actions.message import negated, not_yet_held, says_all, yes_no
+from actions.message import clause_bounds, negated, not_yet_held, says_all, yes_no
 from actions.numbers import normalise
 from actions.reading import Reading, find_words, mask, merge
 
@@ -29,7 +29,8 @@ QUESTION_INTENTS = ("ask_question", "ask_human", "out_of_scope", "chitchat")
 
 
 _ALREADY = re.compile(r"(已经?|之前|以前|早就)?(入选|是|成为|进入)(了)?(第?[一二三123]批|合作伙伴名单)")
-_NOT_ALREADY = re.compile(r"(没有?|未|不是|从未|没能)[^，,。]{0,4}(入选|合作伙伴名单|第?[一二三123]批)")
+_NOT_ALREADY = re.compile(r"(没有?|未|不是|从未|没能)[^，,。]{0,4}(入选|合作伙伴名单|第?[一二三123]批)|"
+                          r"(没有?|未|没能)被?(选上|评上|入围|通过|批下来|选中)|落选|没成功|被刷")
 _BASIC_ALL = re.compile(r"基本(遴选)?条件[^，,。]{0,4}(都|全部|均|全)?(满足|符合|具备|没问题)|"
                         r"(都|全部|均|全)(满足|符合|具备)[^，,。]{0,2}基本(遴选)?条件")
 
@@ -51,11 +52,24 @@ def _level_fits(text: str, match) -> bool:
     allowed = _allowed_levels().get(match.value)
     if not allowed:
         return True
-    # The sentence, not the clause: "我们是机器人骨干企业，区级的".
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start)), default=0)
-    end = _SENTENCE_END.search(text, match.end)
-    said = [level for level, pattern in _LEVELS.items() if pattern.search(text[left:end.start() if end else len(text)])]
+    # The clause first ("智能制造领域的市级制造业创新中心，能不能认定成省…合作伙伴": 市级 is the
+    # centre's), else the sentence ("我们是机器人骨干企业，区级的"); the programme's own name
+    # (广东省智能制造生态合作伙伴) says no level of the qualification.
+    left, right = clause_bounds(text, match.start, match.end)
+    said = _levels_in(text[left:right])
+    if not said:
+        left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start)), default=0)
+        end = _SENTENCE_END.search(text, match.end)
+        said = _levels_in(text[left:end.start() if end else len(text)])
     return not said or any(level in allowed for level in said)
+
+
+_PROGRAMME_NAME = re.compile(r"(广东)?省?(级)?(智能制造)?生态合作伙伴|省里的?合作伙伴")
+
+
+def _levels_in(text: str) -> list:
+    text = _PROGRAMME_NAME.sub("", text)
+    return [level for level, pattern in _LEVELS.items() if pattern.search(text)]
 
 
 def read_partner(text: str, intent: Optional[str], requested: Optional[str], slots: dict,
@@ -182,10 +196,12 @@ def _numbers_named(text: str, how_many: int, bare: bool = False) -> List[int]:
 
 _REFUSES = re.compile(r"不满足|不符合|不具备|达不到|做不到|不行|不够|没做到")
 _NEGATION_AFTER = re.compile(r"^[^，,。；;]{0,3}(没有|没|未|不|无)")
+_NO_PROBLEM = re.compile(r"^(?:上|方面|这块|这条|那条|这一条)?(?:也|都|完全|绝对)?(?:没有?|无|不成)(?:什么|啥|任何)?(?:问题|毛病|事)")
+_ONLY = re.compile(r"只有|只是|仅有|仅|只")
 
 
-def _negation_near(text: str, start: int, width: int = 4) -> bool:
-    """A negation among the few characters before, in the same clause ("没出过事故")."""
+def _negation_near(text: str, start: int, width: int = 7) -> bool:
+    """A negation among the few characters before, in the same clause ("没出过事故", "没有发生过安全事故")."""
     before = re.split(r"[，,。；;！!？?]", text[max(0, start - width):start])[-1]
     return bool(re.search(r"不是|并非|没有|没|未|无|非|不", before))
 
@@ -202,7 +218,9 @@ def _named_conditions(text: str, listed: Sequence[str]) -> Dict[str, bool]:
         words, met_when_denied = words_of.get(cid, ((), ()))
         for start, end, word in find_words(text, words):
             after = text[end:end + 8]
-            if _REFUSES.search(re.split(r"[，,。；;]", after)[0]):
+            if _NO_PROBLEM.match(after):
+                named[cid] = True   # "信用没问题": the 没 denies a problem, not the condition
+            elif _REFUSES.search(re.split(r"[，,。；;]", after)[0]):
                 named[cid] = False  # "这条达不到": the condition itself is refused
             else:
                 denied = _negation_near(text, start) or bool(_NEGATION_AFTER.match(after))
@@ -261,13 +279,17 @@ def _read_conditions(text, intent, requested, slots, listed, reading: Reading) -
             elif failed:
                 # "第2条不满足" / "除了第3条都满足": the named ones fail, the rest hold.
                 known.update({cid: cid not in failed for cid in listed})
+            elif _ONLY.search(text):
+                known.update({cid: cid in met for cid in listed})   # "只有第3条满足"
             else:
-                known.update({cid: cid in met for cid in listed})
+                # "第3条没问题": that one holds; the others are asked again, not taken as failed
+                known.update({cid: True for cid in met})
         elif _named_conditions(text, listed):
             # "信用那条不满足" / "研发机构还没有建，其他都满足": conditions named by their words.
             named = _named_conditions(text, listed)
             known.update(named)
-            if not all(named.values()):  # naming the failing ones says the others hold
+            if not all(named.values()) or says_all(text):
+                # naming the failing ones says the others hold; "都满足，信用没问题" says all do
                 known.update({cid: True for cid in listed if cid not in named})
         elif answer is True:
             known.update({cid: True for cid in listed})

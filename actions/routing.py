@@ -153,6 +153,9 @@ def read_message(program: str, tracker: Tracker, slots: dict, requested=_ASKED,
     message = tracker.latest_message or {}
     entities = message.get("entities") or [] if text is None else []
     text = message.get("text") or "" if text is None else text
+    # each entity with the words it stands on, which the readers find again in their text
+    entities = [{**e, "said": text[e["start"]:e["end"]]} if isinstance(e.get("start"), int)
+                and isinstance(e.get("end"), int) else e for e in entities]
     intent = (message.get("intent") or {}).get("name")
     if requested is _ASKED:
         requested = tracker.get_slot("requested_slot")

@@ -19,7 +19,7 @@ from rules.data import load_rules
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures
-from actions.message import clause_bounds, has_negation, negated, not_yet_held, yes_no
+from actions.message import clause_bounds, has_negation, negated, not_yet_held, others_clauses, yes_no
 from actions.numbers import find_quantities, normalise
 from actions.reading import Reading, find_words, mask, merge
 
@@ -213,6 +213,12 @@ def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.M
 _ASKED_OF_ONESELF = re.compile(r"[的了]?(吗|么|嘛|没有?[？?])")
 
 
+def _own_words(text: str) -> str:
+    """The message with the clauses about someone else blanked out ("我老婆是正高级职称，还拿国务院特殊
+    津贴的，我自己在白云区上班": only the last clause is the speaker's)."""
+    return mask(text, others_clauses(text))
+
+
 def _someone_elses(text: str, start: int, end: int) -> bool:
     """A title said of another person ("我老婆是博士", "市劳模的儿子")."""
     left, _right = clause_bounds(text, start, end)
@@ -276,7 +282,7 @@ def _parts_said_before(cid: str, earlier: Sequence[str]) -> Dict[str, bool]:
     message wins where two say different things."""
     said: Dict[str, bool] = {}
     for old in earlier:
-        old = normalise(old)
+        old = _own_words(normalise(old))
         for part in compound_criteria()[cid]:
             found = read_part(part, old, said)
             if found is not None:
@@ -288,7 +294,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
                 entities: Sequence[dict] = (), earlier: Sequence[str] = ()) -> Reading:
     """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's;
     `earlier`: the person's previous messages in this assessment)."""
-    text = _rejoined(normalise(text))
+    text = _own_words(_rejoined(normalise(text)))
     reading = Reading()
     titles, not_qualifying = _lexicon_titles(text, entities)
     rest = mask(text, [(m.start, m.end) for m in titles])

@@ -34,6 +34,7 @@ SERVER_MARKS = {"stack", "browser", "cluster"}
 SERVER_FILES = {"test_fail_loudly.py", "test_gateway_parts.py"}
 
 
+@pytest.hookimpl(tryfirst=True)   # before xdist reads the groups from the markers
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if SERVER_MARKS & {mark.name for mark in item.iter_markers()} or item.path.name in SERVER_FILES:

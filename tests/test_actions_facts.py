@@ -485,3 +485,63 @@ def test_the_largest_shareholder_said_to_be_someone_else_is_no_part_held(text, h
     from actions.talent_reader import compound_criteria, read_part
     part = next(p for p in compound_criteria()["silver.overseas_founder"] if p["id"] == "founder_top_shareholder")
     assert read_part(part, text) is held
+
+
+@pytest.mark.parametrize("text, held", [
+    # another person's titles, also in the clauses after the one naming them
+    ("我老婆是正高级职称，还拿国务院特殊津贴的，我作为家属能不能办个英才卡？我自己在白云区上班", []),
+    ("公司是我爸创办的，他是主要创办人、第一大股东，占70%；我只占5%，不是主要创办人，也不是最大自然人股东", []),
+    # the speaker's own again after 我
+    ("我老婆是博士，我是正高级工程师", ["diamond.senior_professional"]),
+])
+def test_what_another_person_holds_is_never_the_speakers(text, held):
+    slots = read_talent(text, "inform", None, {}).slots
+    assert slots.get("talent_titles", []) == held
+    assert not slots.get("talent_head_titles")
+    assert slots.get("enterprise_head") is not True
+
+
+def test_a_boss_s_firm_is_not_the_speakers():
+    slots = read_talent("我们老板是区库年税收超过1000万企业的负责人，我是公司的财务总监", "inform", None, {}).slots
+    assert slots.get("enterprise_head") is not True and "district_tax_wan" not in slots
+
+
+def test_a_models_entity_is_read_where_its_words_stand_in_the_normalised_message():
+    # "……" becomes "......" when normalised: the model's offsets no longer point at 总部企业
+    text = "正经的……公司去年区库年税收952万；不是总部企业"
+    start = text.index("总部企业")
+    entity = {"entity": "talent_title", "value": "diamond.headquarters_or_investment_head",
+              "start": start, "end": start + 4, "said": "总部企业"}
+    slots = read_talent(text, "inform", "district_tax_wan", {}, [entity]).slots
+    assert not slots.get("talent_head_titles") and slots["district_tax_wan"] == 952
+
+
+@pytest.mark.parametrize("text, conditions", [
+    ("信用没问题，没失信，没侵权", {"basic.good_credit": True}),
+    ("没有发生过安全事故", {"basic.safety_record": True}),
+    ("近3年没出过重大事故", {"basic.safety_record": True}),
+    ("第3条没问题", {"basic.good_credit": True}),   # the others are asked again, not failed
+    ("都满足，信用没问题", {"basic.registered_in_guangdong": True, "basic.safety_record": True,
+                         "basic.good_credit": True}),
+])
+def test_basic_conditions_said_in_the_negative_are_met(text, conditions):
+    listed = dialogue.open_conditions({})
+    reading = read_partner(text, "inform", "partner_conditions", {}, listed_conditions=listed)
+    assert reading.slots["partner_conditions"] == conditions
+
+
+@pytest.mark.parametrize("text", ["我们第三批的时候报过但是没选上", "第二批申报过，落选了"])
+def test_applying_in_an_earlier_batch_without_being_selected_is_not_being_a_partner(text):
+    assert read_partner(text, "inform", None, {}).slots.get("already_partner") is False
+
+
+def test_a_qualification_s_own_level_decides_not_the_programmes_name():
+    text = "我们单位是智能制造领域的市级制造业创新中心，能不能直接认定成省智能制造生态合作伙伴？"
+    assert "direct_qualifications" not in read_partner(text, "inform", None, {}).slots
+    assert read_partner("我们是省级制造业创新中心", "inform", None, {}).slots["direct_qualifications"] == [
+        "direct.innovation_center"]
+
+
+def test_a_scale_said_twice_is_a_question_back():
+    reading = read_partner("近三年平均主营收入一个亿亿亿", "inform", "avg_revenue_wan", {})
+    assert reading.slots == {} and reading.problem_slots == ["avg_revenue_wan"]
