@@ -36,9 +36,11 @@ serve-setup: serve-env derived $(SETUP_STEPS)
 setup: serve-setup env
 
 # Two test processes (tests/conftest.py says which tests share one); TEST_WORKERS=0 runs them in one.
+# The cluster tests come after, alone: they load two Rasa replicas on the machine's two cores.
 TEST_WORKERS ?= 2
 test: setup $(TEST_SETUP_STEPS)
-	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup tests
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not cluster" tests
+	$(PY) -m pytest -q -p no:cacheprovider -m cluster tests
 	@for step in $(TEST_STEPS); do $(MAKE) --no-print-directory $$step; done
 
 bench: setup

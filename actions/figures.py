@@ -122,16 +122,30 @@ def _narrowed(text: str, quantity: Quantity, fact: Fact, unassigned: List[Quanti
     """An approximate figure with the bounds said beside it: "900万左右，肯定超过800万，不到一千万" is
     above 800万 and below 1000万. Only a one-sided figure naming no fact of its own narrows, and
     only when no other fact of the message takes figures of the same kind."""
-    if quantity.low == quantity.high or sum(f.kind == fact.kind for _, f in given.values()) != 1:
+    if quantity.low == quantity.high:
         return quantity
     bounds = [q for q in unassigned if not q.negative and (q.low == 0 or q.high == math.inf)
               and _unit_fits(q, fact) and not _names_another(text, q, fact)]
+    if sum(f.kind == fact.kind for _, f in given.values()) != 1:
+        # other figures of the kind in the message: only bounds in the figure's own part of it
+        # ("累计投资大约20.5亿（…肯定超过20亿）；区库年税收三四百万")
+        left, right = _part_bounds(text, quantity.start)
+        bounds = [q for q in bounds if left <= q.start and q.end <= right]
     low = max([quantity.low] + [q.low for q in bounds])
     high = min([quantity.high] + [q.high for q in bounds])
     if not bounds or low > high:
         return quantity
     said = "，".join([quantity.said or quantity.text] + [q.said or q.text for q in bounds])
     return dataclasses.replace(quantity, low=low, high=high, said=said)
+
+
+_PART_END = re.compile(r"[。；;！!？?\n]")
+
+
+def _part_bounds(text: str, at: int) -> tuple:
+    left = max((m.end() for m in _PART_END.finditer(text, 0, at)), default=0)
+    end = _PART_END.search(text, at)
+    return left, end.start() if end else len(text)
 
 
 _PART_OF = re.compile(r"其中|里面|当中|之中|中间")

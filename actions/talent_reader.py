@@ -213,10 +213,18 @@ def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.M
 _ASKED_OF_ONESELF = re.compile(r"[的了]?(吗|么|嘛|没有?[？?])")
 
 
-def _own_words(text: str) -> str:
+def _own_words(text: str, earlier: Sequence[str] = ()) -> str:
     """The message with the clauses about someone else blanked out ("我老婆是正高级职称，还拿国务院特殊
-    津贴的，我自己在白云区上班": only the last clause is the speaker's)."""
+    津贴的，我自己在白云区上班": only the last clause is the speaker's) — unless the person said they
+    ask for that someone ("帮我们老板问的"): then those clauses are the case."""
+    if any(_ON_BEHALF.search(normalise(said)) for said in [text, *earlier]):
+        return text
     return mask(text, others_clauses(text))
+
+
+_ON_BEHALF = re.compile(r"(?:帮|替|代)(?:他|她|我们?的?(?:老板|老总|领导|爸|妈|老婆|老公|爱人|家人|朋友|同事)|"
+                        r"老板|领导|家人|朋友|同事)(?:本人)?[^，,。？?]{0,4}(?:问|咨询|了解|申请|申领|办)|"
+                        r"帮他本人|替他本人|帮她本人|替她本人")
 
 
 def _someone_elses(text: str, start: int, end: int) -> bool:
@@ -282,7 +290,7 @@ def _parts_said_before(cid: str, earlier: Sequence[str]) -> Dict[str, bool]:
     message wins where two say different things."""
     said: Dict[str, bool] = {}
     for old in earlier:
-        old = _own_words(normalise(old))
+        old = _own_words(normalise(old), earlier)
         for part in compound_criteria()[cid]:
             found = read_part(part, old, said)
             if found is not None:
@@ -294,7 +302,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
                 entities: Sequence[dict] = (), earlier: Sequence[str] = ()) -> Reading:
     """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's;
     `earlier`: the person's previous messages in this assessment)."""
-    text = _own_words(_rejoined(normalise(text)))
+    text = _own_words(_rejoined(normalise(text)), earlier)
     reading = Reading()
     titles, not_qualifying = _lexicon_titles(text, entities)
     rest = mask(text, [(m.start, m.end) for m in titles])
@@ -451,23 +459,26 @@ def _complete_in_message(text: str, word: str, noun: str) -> List[str]:
 
 _LEADING_NO = re.compile(r"^(?:不是|没有|没|否|都没有|都不是)[，,。.！!\s]")
 _CONTRAST = re.compile(r"但|不过|可是|只是|就是|只有|倒是|除了|其中|我是|本人是|我有|我持有|我获得|我拿过|我评上")
-_HELD_BY_ANOTHER = re.compile(r"(也|都|则|就)?(是|为)(我的|我们的|我们|别人|他人|他|她|另一|另外|其他|合伙人|老板|董事长|朋友|"
-                              r"家人|一家|一个|某|投资)")
+_HELD_BY_ANOTHER = re.compile(r"(也|都|则|就)?(是|为)(我的|我们的|我们|我家|我(?:爸|妈|父亲|母亲|老婆|老公|爱人|哥|姐|弟|妹)|"
+                              r"别人|他人|他|她|另一|另外|其他|合伙人|老板|董事长|朋友|家人|一家|一个|某|投资)")
 
 
 def _read_head(text: str) -> Optional[bool]:
     fact = catalogue.facts(PROGRAM)["enterprise_head"]
     deputies = find_words(text, fact.lesser_words)
     text = mask(text, [(s, e) for s, e, _ in deputies + find_words(text, fact.unsettled_words)])
+    headed_by_another = False
     for start, end, _word in find_words(text, fact.words):
         left, _right = clause_bounds(text, start, end)
         if _SOMEONE_ELSES.search(text[max(0, start - 4):start]) \
                 and not re.search(r"我(就|也)?是|本人(就|也)?是|我作为|我担任|身为", text[left:start]):
             continue  # "我们老板": the speaker's boss, not the speaker ("我是公司的老板" is)
         if _HELD_BY_ANOTHER.match(text[end:]):
-            continue  # "主要负责人是我的合伙人": someone else heads it ("主要负责人是我" does not say so)
+            # "主要负责人是我爸，不是我": someone else heads it ("主要负责人是我" does not say so)
+            headed_by_another = True
+            continue
         return not negated(text, start, end)
-    if deputies or any(word in text for word in fact.not_words):
+    if deputies or headed_by_another or any(word in text for word in fact.not_words):
         return False
     return None
 

@@ -7,9 +7,9 @@ up; stopped at the end if this session started it. Tests that need it are marked
 `redis_url`: a redis-server of this test session's own, for the shared gateway state.
 
 `make test` runs the tests in two processes (pytest-xdist, `--dist loadgroup`): everything that
-starts servers on the stack's ports — the stack itself, the cluster, the browser, the stacks the
-fail-loudly and gateway-parts tests start — runs in one of them, one after another, as before;
-the in-process tests share the other.
+starts servers on the stack's ports — the stack itself, the browser, the stacks the fail-loudly
+and gateway-parts tests start — runs in one of them, one after another, as before; the
+in-process tests share the other. The cluster tests run afterwards, in a pytest of their own.
 """
 from __future__ import annotations
 

@@ -545,3 +545,26 @@ def test_a_qualification_s_own_level_decides_not_the_programmes_name():
 def test_a_scale_said_twice_is_a_question_back():
     reading = read_partner("近三年平均主营收入一个亿亿亿", "inform", "avg_revenue_wan", {})
     assert reading.slots == {} and reading.problem_slots == ["avg_revenue_wan"]
+
+
+def test_asking_for_someone_else_makes_their_clauses_the_case():
+    earlier = ["老板让我问一下，他是我们公司的法人代表，能办钻石卡吗？就是帮他本人问"]
+    slots = read_talent("他是法人、主要负责人；公司区库年税收正好1000万", "inform", "enterprise_head", {},
+                        earlier=earlier).slots
+    assert slots["enterprise_head"] is True and slots["district_tax_wan"] == 1000
+
+
+@pytest.mark.parametrize("text", ["主要负责人是我爸，不是我", "主要负责人是我的合伙人"])
+def test_a_head_named_as_someone_else_is_not_the_speaker(text):
+    assert read_talent(text, "inform", "enterprise_head", {}).slots["enterprise_head"] is False
+
+
+@pytest.mark.parametrize("text", ["中级会计师", "初级会计", "我是中级经济师，本科毕业", "在中国没有评过职称"])
+def test_lesser_titles_and_no_title_answer_the_titles_question_with_none(text):
+    assert read_talent(text, "inform", "talent_titles", {}).slots == {"talent_titles": []}
+
+
+def test_bounds_beside_an_approximate_figure_narrow_it_within_its_part_of_the_message():
+    text = "在白云区累计投资大约20.5亿（二十亿零五千万左右，肯定超过20亿）；区库年税收三四百万"
+    reading = read_talent(text, "inform", "district_investment_wan", {"enterprise_head": True})
+    assert reading.slots["district_investment_wan"] > 200000 and not reading.problems
