@@ -150,15 +150,15 @@ def says_all(text: str) -> bool:
 # "我们老板是…的负责人") is theirs, and so is each clause after it that names no subject of its
 # own ("…，还拿国务院特殊津贴的"); a clause that opens with 我 / 本人 (not 我老婆, 我们老板) is the
 # speaker's again, and one that opens with the company or the school names the case, not a person.
-_RELATION = (r"(?:老婆|老公|妻子|丈夫|爱人|太太|媳妇|孩子|儿子|女儿|父亲|母亲|爸爸|妈妈|老爸|老妈|爸|妈|父母|岳父|岳母|"
+RELATION = (r"(?:老婆|老公|妻子|丈夫|爱人|太太|媳妇|孩子|儿子|女儿|父亲|母亲|爸爸|妈妈|老爸|老妈|爸|妈|父母|岳父|岳母|"
              r"公公|婆婆|同事|朋友|同学|领导|上司|导师|老板|老总|合伙人|家人|亲戚|哥哥|姐姐|弟弟|妹妹|家属|对象)")
 _LEAD = r"(?:而且|并且|还有|另外|但是?|不过|可是|其实|就是|那)?"
-_OTHER_OPENS = re.compile(_LEAD + r"(?:(?:我的?|我们的?|我家的?|我们家的?|公司的?|单位的?)?" + _RELATION
+_OTHER_OPENS = re.compile(_LEAD + r"(?:(?:我的?|我们的?|我家的?|我们家的?|公司的?|单位的?)?" + RELATION
                           + r"|他们?|她们?|对方|别人|人家)们?(?!是我|就是我|也是我)")
-_OWN_OPENS = re.compile(_LEAD + r"(?:我|本人|自己)(?!的?" + _RELATION + r"|们的?" + _RELATION + r"|家)")
+_OWN_OPENS = re.compile(_LEAD + r"(?:我|本人|自己)(?!的?" + RELATION + r"|们的?" + RELATION + r"|家)")
 _CASE_OPENS = re.compile(_LEAD + r"(?:我们|咱们)?(?:公司|单位|企业|学校|院校|工厂|厂|产品|项目|研究院|医院|机构|团队)")
 # "公司是我爸创办的": a clause naming another person as the one who did or holds it.
-_OTHER_INSIDE = re.compile(r"(?:我的?|我们的?|我家的?)" + _RELATION + r"(?:一个人)?(?:创办|创立|开|办|成立|持有|控股|拿|获得|评上|是)")
+_OTHER_INSIDE = re.compile(r"(?:我的?|我们的?|我家的?)" + RELATION + r"(?:一个人)?(?:创办|创立|开|办|成立|持有|控股|拿|获得|评上|是)")
 
 
 def others_clauses(text: str) -> list:

@@ -87,6 +87,10 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
         text, ("软件著作权", "软著", "金融产品"))]  # not the 关键软件 / 金融 domains
     domains = [m for m in lexicon.with_entities(lexicon.find("domain", text, masked=masked), entities, "domain", text)
                if not m.negated and not any(s < m.end and m.start < e for s, e in masked)]
+    if domains and slots.get("domain") and not any(_names_a_domain(text, m) for m in domains):
+        # a domain is chosen: "工业机器人应用与维护专业" in a school's answer is a subject taught,
+        # not a change to 智能制造装备; a change is said as one ("改报装备领域")
+        domains = []
     if domains:
         reading.slots["domain"] = _pick_domain(domains)
     domain = reading.slots.get("domain") or slots.get("domain")
@@ -100,6 +104,9 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
         numbers = _numbers_named(text, len(listed_direct), bare=True)
         if numbers:
             reading.slots["direct_qualifications"] = [listed_direct[n - 1] for n in numbers]
+        elif qualifications:
+            # "只是市级的制造业创新中心，不是省级": what the unit holds is named, and it is not one
+            reading.slots["direct_qualifications"] = []
         elif answer is False:
             reading.slots["direct_qualifications"] = []
         elif says_all(text):
@@ -166,6 +173,15 @@ def read_unit_type(text: str, asked: bool) -> Optional[str]:
 # Domains that say what kind of body the applicant is: "机器人行业协会" applies as 行业组织, a bank
 # that serves machine makers as 智能制造金融服务.
 ORGANISATION_DOMAINS = ("行业组织", "智能制造金融服务", "智能制造人才")
+
+
+_CHOOSES = re.compile(r"(报|申报|改|换|选|是|做)[^，,。；;]{0,3}$")
+
+
+def _names_a_domain(text: str, match) -> bool:
+    """The domain is named as the one applied for: "…领域", its own name, "报/改成…"."""
+    return (match.text == match.value or text[match.end:match.end + 3].startswith(("领域", "方向"))
+            or bool(_CHOOSES.search(text[max(0, match.start - 5):match.start])))
 
 
 def _pick_domain(found: Sequence[lexicon.Match]) -> str:

@@ -19,7 +19,7 @@ from rules.data import load_rules
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures
-from actions.message import clause_bounds, has_negation, negated, not_yet_held, others_clauses, yes_no
+from actions.message import RELATION, clause_bounds, has_negation, negated, not_yet_held, others_clauses, yes_no
 from actions.numbers import find_quantities, normalise
 from actions.reading import Reading, find_words, mask, merge
 
@@ -230,7 +230,13 @@ _ON_BEHALF = re.compile(r"(?:帮|替|代)(?:他|她|我们?的?(?:老板|老总|
 def _someone_elses(text: str, start: int, end: int) -> bool:
     """A title said of another person ("我老婆是博士", "市劳模的儿子")."""
     left, _right = clause_bounds(text, start, end)
-    return bool(_THIRD_PERSON_BEFORE.search(text[left:start]) or _THIRD_PERSON_AFTER.match(text[end:]))
+    return bool(_THIRD_PERSON_BEFORE.search(text[left:start]) or _THIRD_PERSON_AFTER.match(text[end:])
+                or _BELONGS_TO_ANOTHER.match(text[end:]))
+
+
+# "正高是我老婆": the title is named, and then whose it is.
+_BELONGS_TO_ANOTHER = re.compile(r"(?:职称|学位|称号|证书)?的?(?:也|则|就)?(?:是|属于|归)(?:我的?|我们的?|我家的?)?"
+                                 + RELATION + r"(?!的?我)")
 
 
 _PART_TIME = re.compile(r"非全日制|非全|在职研究生|在职硕士|在职读|在职的研究生|同等学力|单证")

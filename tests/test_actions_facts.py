@@ -568,3 +568,23 @@ def test_bounds_beside_an_approximate_figure_narrow_it_within_its_part_of_the_me
     text = "在白云区累计投资大约20.5亿（二十亿零五千万左右，肯定超过20亿）；区库年税收三四百万"
     reading = read_talent(text, "inform", "district_investment_wan", {"enterprise_head": True})
     assert reading.slots["district_investment_wan"] > 200000 and not reading.problems
+
+
+@pytest.mark.parametrize("text, held", [("正高是我老婆，我自己只是助理工程师，初级", []),
+                                        ("博士是我的最高学历", ["gold.phd"])])
+def test_a_title_said_to_be_another_persons_is_not_held(text, held):
+    assert read_talent(text, "inform", "talent_titles", {}).slots["talent_titles"] == held
+
+
+def test_a_qualification_named_at_a_level_that_does_not_count_answers_the_question_with_none():
+    text = "只是市级的制造业创新中心，不是省级，也不是国家级；其他直接认定资质也没有"
+    reading = read_partner(text, "inform", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
+    assert reading.slots["direct_qualifications"] == []
+
+
+def test_a_subject_taught_does_not_change_the_domain_chosen():
+    slots = {"domain": "智能制造人才", "unit_type": "院校"}
+    text = "工业机器人应用与维护专业和4家合作企业一起研究确定专业建设、课程设置等方案"
+    reading = read_partner(text, "inform", None, slots, listed_conditions=dialogue.open_conditions(slots))
+    assert "domain" not in reading.slots and reading.slots["partner_enterprises"] == 4
+    assert read_partner("我们改报智能制造装备领域", "inform", None, slots).slots["domain"] == "智能制造装备"
