@@ -151,6 +151,9 @@ class AssessmentValidation(ProgramAction, ABC):
         # Saying again only what is known ("从业人员32人" to the question after it) answers nothing.
         news = {name: value for name, value in reading.slots.items() if slots.get(name) != value}
         if reading.understood and (news or reading.problems or reading.clarify or not requested):
+            side = routing.side_question(text)
+            if side:  # answered too, not dropped: then the form goes on
+                answering.utter_answer(dispatcher, side, self.program)
             if reading.problems or reading.clarify:
                 failed = self._failed(dispatcher, slots, requested, said_why=True)
                 updates["unclear_answers"] = failed

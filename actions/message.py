@@ -73,12 +73,12 @@ def negated(text: str, start: int, end: int) -> bool:
     """Whether the phrase at text[start:end] is denied by a negation in its own clause, or is
     held no longer or not yet ("人才绿卡过期了", "博士学位还在申请中")."""
     left, right = clause_bounds(text, start, end)
-    if _list_denied(text, start, end, left, right):
+    if _list_denied(text, start, end, left, right) or _these_denied_after(text, end):
         return True
     if _LAPSED_OR_PENDING.match(text[end:right + 1]) or _NO_LONGER.match(text[right:right + 12]):
         return True
     before = text[max(left, start - 8):start]
-    if _NEG_BEFORE.search(before):
+    if _NEG_BEFORE.search(before) or _NEG_BEFORE.search(_ALTERNATIVE_BEFORE.sub("", before)):
         return True
     if _NEG_AFTER.match(text[end:right + 1]):
         return True
@@ -89,6 +89,20 @@ def negated(text: str, start: int, end: int) -> bool:
     return text[right:right + 1] in "？?" and bool(_ANSWERED_NO.match(text[right + 1:]))
 
 
+# "院士、国务院特贴专家、省里那些重大人才工程，这些我统统不沾边": a later clause of the sentence
+# denies what came before it as "these".
+_THESE_DENIED = re.compile(r"[，,；;]\s*(?:这些|那些|以上|上面这些|上面的|前面这些|这几[个样项条种]|它们)(?:我|我们|本人)?"
+                           r"(?:都|统统|全都|全部|一个都|一样都|一概|也都)?(?:不沾边|沾不上|没沾边|无缘|不是|不符合|不具备|"
+                           r"没有(?!问题)|没拿过?|没评过?|没获得?过?|没(?!有?(?:问题|事)))")
+
+
+def _these_denied_after(text: str, end: int) -> bool:
+    sentence_end = re.search(r"[。！!？?\n]", text[end:])
+    return bool(_THESE_DENIED.search(text[end:end + sentence_end.start() if sentence_end else len(text)]))
+
+
+# "不是大数据/人工智能骨干企业": the denial covers each alternative of a slash.
+_ALTERNATIVE_BEFORE = re.compile(r"(?:(?![不没未非无])[\u4e00-\u9fffA-Za-z]){1,6}[/／]$")
 _TAKEN_BACK = re.compile(r"^[，,]\s*(?:但是?|不过|可是|只是)[^，,。；;]{0,4}(?:还|尚)?(?:没有|没|未)"
                          r"(?:毕业|拿到|获得|评上|通过|授予|下来|取得|批下来|获奖|得奖)(?:奖|奖项|名次|证书|学位)?"
                          r"[的了呢啊]*(?:[，,。；;！!]|$)")

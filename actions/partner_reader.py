@@ -97,6 +97,8 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
 
     direct = [m.value for m in qualifications if not m.negated and not not_yet_held(text, m.start, m.end)
               and _level_fits(text, m)]
+    if requested == "direct_qualifications" and _NONE_OF_THESE.match(text):
+        direct = []   # "没有这些资质：不是…、不是…": what follows explains the no
     if direct:
         reading.slots["direct_qualifications"] = merge(slots.get("direct_qualifications"), direct)
     elif requested == "direct_qualifications":
@@ -164,7 +166,8 @@ def read_unit_type(text: str, asked: bool) -> Optional[str]:
         for start, end, _word in find_words(text, words):
             if negated(text, start, end):
                 continue
-            own = bool(re.search(_SELF.pattern + r"[^，,。；;]{0,6}$", text[max(0, start - 14):start]))
+            # "我们是佛山的一所技师学院", "我司是做工业机器人实训的企业": the description may be long
+            own = bool(re.search(_SELF.pattern + r"[^，,。；;跟和与同给为帮]{0,12}$", text[max(0, start - 20):start]))
             if asked or own:
                 named.append((not own, start, unit_type))
     return min(named)[2] if named else None
@@ -175,6 +178,9 @@ def read_unit_type(text: str, asked: bool) -> Optional[str]:
 ORGANISATION_DOMAINS = ("行业组织", "智能制造金融服务", "智能制造人才")
 
 
+# A reply to the qualifications list that opens by holding none of them, with no "but" after.
+_NONE_OF_THESE = re.compile(r"^(?:我们|我们单位|我们公司|贵单位)?(?:都没有|一项都没有|一个都没有|这些都没有|没有这些|以上都没有|"
+                            r"都不是|全都没有|都没)(?![^。]*(?:但|不过|只有|除了|除))")
 _CHOOSES = re.compile(r"(报|申报|改|换|选|是|做)[^，,。；;]{0,3}$")
 
 

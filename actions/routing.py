@@ -118,6 +118,25 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION.search(_NOTHING.sub("", normalise(text).strip())))
 
 
+_ASKS_PARTNER_ASSESSMENT = re.compile(r"能不能申报|能申报|可以申报|可不可以申报|能不能报|能报吗|可不可以报|够不够|"
+                                      r"行不行|算不算|符合[^，,。]{0,8}吗|满足[^，,。]{0,8}吗|有戏")
+
+
+def side_question(text: str) -> Optional[str]:
+    """A question asked beside an answer, in a sentence of its own ("厂在白云区注册。哎问一下，办了卡
+    能去机场坐贵宾厅接送机吗？"), for the documents to answer; not one about the assessment itself
+    ("这样能办银卡吗？")."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    for sentence in sentences:
+        plain = normalise(sentence).strip()
+        if re.search(r"[?？]$", plain) and is_question(plain) and not _ASKS_ASSESSMENT.search(plain) \
+                and not _HEAD_CARD_QUESTION.search(plain) and not _ASKS_PARTNER_ASSESSMENT.search(plain):
+            return sentence.strip()
+    return None
+
+
 def asks_the_documents(text: str) -> bool:
     """A question the clauses answer, not an assessment of the asker: what a card brings
     ("金卡能享受免费法律咨询吗") or where a bound falls ("营收正好1500万算不算")."""

@@ -93,6 +93,8 @@ def _years_since(text: str, asked_how_long: bool = False) -> Optional[Tuple[floa
     hit = re.search(r"([\d一二两三四五六七八九十]+)(多)?年(前|了|多)", text) or \
         re.search(r"(?:成立|创办|创立|开办|注册|创业)(?:了|有|已经|已)*([\d一二两三四五六七八九十]+)(多)?年", text) or \
         (re.search(r"(?<!\d)([\d一二两三四五六七八九十]{1,2})(多)?年(?!\d)", text) if asked_how_long else None)
+    if hit and re.search(r"(?:-|−|负)\s*$", text[:hit.start(1)]):
+        return None   # "-2年": no length a company has; the question is asked again
     if hit:
         found = find_quantities(hit.group(1) + "个")
         if found and found[0].exact:
@@ -103,6 +105,8 @@ def _years_since(text: str, asked_how_long: bool = False) -> Optional[Tuple[floa
     hit = re.search(r"((?:19|20)\d\d)年", text)
     if hit:
         years = datetime.date.today().year - int(hit.group(1))
+        if years < 0:
+            return None   # founded in a year still to come
         return (max(0, years - 1), years)
     if "去年" in text:
         return (0.0, 1.0)
@@ -279,8 +283,11 @@ def _rejoined(text: str) -> str:
 
 def _degrees_not_awarded(text: str) -> set:
     """The degree criteria a message says were not awarded: "没拿到学位，只有毕业证" denies both
-    (研究生学历 without 硕士学位 or 博士学位), "博士学位没拿到" only the doctoral one."""
+    (研究生学历 without 硕士学位 or 博士学位), "博士学位没拿到" only the doctoral one; a degree
+    without graduate study ("同等学力", "学历还是本科") meets neither."""
     denied = set()
+    if re.search(_titles()["no_graduate_study"], text):
+        denied |= {"gold.phd", "silver.masters"}
     for hit in re.finditer(_titles()["degree_not_awarded"], text):
         named = "博士" if "博士" in hit.group() else "硕士" if "硕士" in hit.group() else None
         if named != "硕士":

@@ -26,8 +26,10 @@ SETS = [("dev", DATA / "dialogues_dev.yml"),
         ("tuning, writer 17", DATA / "tuning" / "dialogues_writer_j.yml"),
         ("tuning, writer 20", DATA / "tuning" / "dialogues_writer_m.yml"),
         ("tuning, writer 22", DATA / "tuning" / "dialogues_writer_n.yml"),
-        ("independent, writer 4", DATA / "independent" / "dialogues_check.yml"),
-        ("independent, writer 23", DATA / "independent" / "dialogues_check2.yml")]
+        ("tuning, writer 23", DATA / "tuning" / "dialogues_writer_o.yml"),
+        ("tuning, writer 24", DATA / "tuning" / "dialogues_writer_p.yml"),
+        ("tuning, writer 25", DATA / "tuning" / "dialogues_writer_q.yml"),
+        ("independent, writer 4", DATA / "independent" / "dialogues_check.yml")]
 
 
 def rest_sender(url: str) -> Callable[[str, str], list]:

@@ -588,3 +588,51 @@ def test_a_subject_taught_does_not_change_the_domain_chosen():
     reading = read_partner(text, "inform", None, slots, listed_conditions=dialogue.open_conditions(slots))
     assert "domain" not in reading.slots and reading.slots["partner_enterprises"] == 4
     assert read_partner("我们改报智能制造装备领域", "inform", None, slots).slots["domain"] == "智能制造装备"
+
+
+def test_a_later_clause_denying_these_denies_the_list_before_it():
+    text = "院士、国务院特贴专家、省里那些重大人才工程，这些我统统不沾边哈。就是手上有张广州市人才绿卡"
+    assert read_talent(text, "inform", None, {}).slots["talent_titles"] == ["gold.guangzhou_green_card"]
+    assert read_talent("我是博士，这些都没问题", "inform", None, {}).slots["talent_titles"] == ["gold.phd"]
+
+
+@pytest.mark.parametrize("text", ["我们不是大数据/人工智能骨干企业",
+                                  "没有这些资质：不是机器人骨干企业、不是大数据/人工智能骨干企业，所以走不了直接认定"])
+def test_a_denied_alternative_of_a_slash_and_a_leading_none_hold_no_qualification(text):
+    reading = read_partner(text, "inform", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
+    assert reading.slots["direct_qualifications"] == []
+
+
+@pytest.mark.parametrize("text", ["我有博士学位，不过是以同等学力申请的，学历证书还是本科，没读过研究生",
+                                  "博士学位有，但学历是本科"])
+def test_a_doctorate_without_graduate_study_is_not_the_doctoral_criterion(text):
+    # 金卡 6: "具有国内外研究生学历并有博士以上学位的人员"
+    assert "gold.phd" not in read_talent(text, "inform", "talent_titles", {}).slots.get("talent_titles", [])
+
+
+@pytest.mark.parametrize("text", ["这些称号啥的一个都没有哈，我就是个老护士", "我啥都没有"])
+def test_none_at_all_answers_the_titles_question(text):
+    assert read_talent(text, "inform", "talent_titles", {}).slots == {"talent_titles": []}
+
+
+@pytest.mark.parametrize("text, unit_type", [
+    ("老师你好，我们是佛山的一所技师学院，公办的，想申报智能制造人才领域，能报吗", "院校"),
+    ("我们是省属的一个智能制造研究所，事业单位，想报智能制造人才领域", "科研院所"),
+    ("我司是做工业机器人实训的企业，跟职业院校合作订单班，想报智能制造人才这个方向", "企业"),
+])
+def test_the_unit_type_is_read_from_a_long_self_description(text, unit_type):
+    assert read_partner(text, "inform", None, {}).slots["unit_type"] == unit_type
+
+
+def test_partners_named_are_not_the_unit_type():
+    from actions.partner_reader import read_unit_type
+    assert read_unit_type("我们跟很多高校和企业有合作", asked=False) is None
+
+
+@pytest.mark.parametrize("text, founded", [("成立3年", True), ("-2年", None), ("负三年", None),
+                                           ("2030年成立", None)])
+def test_an_impossible_company_age_settles_no_part(text, founded):
+    slots = {"criterion_parts": {"silver.overseas_founder": {"overseas_degree": True}}}
+    reading = read_talent(text, "inform", "criterion_parts", slots)
+    parts = (reading.slots.get("criterion_parts") or {}).get("silver.overseas_founder", {})
+    assert parts.get("founded_2_to_5_years") is founded

@@ -187,6 +187,15 @@ def test_a_side_question_the_documents_do_not_answer_counts_toward_the_failure_l
     assert messages[0]["custom"]["status"] == "not_covered"
 
 
+def test_a_question_beside_an_answer_is_answered_and_the_answer_taken():
+    slots = {"requested_slot": "employer_in_baiyun", "talent_titles": ["silver.district_labour_model"]}
+    text = "厂在白云区的，汽配厂，在白云区注册。哎问一下，办了卡能去机场坐贵宾厅接送机吗？"
+    events, messages = run(forms.ValidateTalentCardForm(), tracker(text, "inform", slots, "talent_card_form"))
+    assert SlotSet("employer_in_baiyun", True) in events and events[-1] == SlotSet("requested_slot", None)
+    assert messages[0]["custom"]["type"] == "answer"
+    assert "talent.benefits.13" in {c["clause_id"] for c in messages[0]["custom"]["citations"]}
+
+
 def test_several_facts_in_one_message_in_any_order():
     slots = {"requested_slot": "domain"}
     message = "近三年平均主营业务收入两千万，研发团队三十人，做智能制造装备的，有七项发明专利"
