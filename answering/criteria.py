@@ -39,6 +39,7 @@ def _mentions(text: str) -> list[tuple[str, str]]:
     id None where a level spelt out names no criterion)."""
     found = [(m.text + _manager_after(text, m.end), _as_manager(m, text))
              for m in find("talent_title", text) if not m.negated]
+    found += [extra for extra in _classes_and_degrees(text) if extra[1] not in {c for _, c in found}]
     for listed in ENUMERATION.finditer(text):
         levels = re.findall(LEVEL, listed.group(1))
         after = NOUN_AFTER.match(text, listed.end())
@@ -53,6 +54,24 @@ def _mentions(text: str) -> list[tuple[str, str]]:
             if sum(1 for _, value in spelt if value) >= 2:
                 return spelt
     return found
+
+
+# The degrees by their bare names: the criteria they belong to say what else each needs (a
+# 硕士 needs a 双一流 or top-500 school), which the answer quotes.
+DEGREES = (("博士", "gold.phd"), ("硕士", "silver.masters"))
+
+
+def _classes_and_degrees(text: str) -> list[tuple[str, str]]:
+    """"工作许可证有的是A类，有的是B类": each class said apart from the permit; "博士和硕士": each
+    degree compared by its bare name."""
+    extra = []
+    if "工作许可" in text:
+        for letter in dict.fromkeys(l.upper() for l in re.findall(r"(?<![A-Za-z])([ABab])\s*类", text)):
+            hits = find("talent_title", f"工作许可证{letter}类")
+            if hits:
+                extra.append((f"{letter}类工作许可证", hits[0].value))
+    compared = [(word, criterion) for word, criterion in DEGREES if word in text]
+    return extra + (compared if len(compared) == 2 else [])
 
 
 def _manager_after(text: str, end: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
+from actions.lexicon import find   # the phrases the dialogue reads qualifications with
 from answering.answer import NOT_COVERED, PARTIAL, Answer, quote
 from answering.benefits import label
 from retrieval.question import Question, vocabulary
@@ -19,7 +20,7 @@ from rules.data import load_rules
 # Application to the card itself (not to one of its services).
 CARD_APPLICATION = ("talent.procedure.basic.", "talent.procedure.special.")
 PHONE = re.compile(r"\d{7,}")
-APPLY_WORDS = ("申领", "申请", "申报", "办卡", "办理", "报名", "提交", "递交")
+APPLY_WORDS = ("申领", "申请", "申报", "办卡", "办理", "报名", "提交", "递交", "收材料", "交材料", "受理", "申办")
 
 
 def under(prefix: str, kinds: tuple[str, ...] = ("item", "paragraph", "intro")) -> list[dict]:
@@ -64,7 +65,7 @@ def compare_domains(question: Question) -> Answer | None:
 # The 申报书 rows that list the domains a form covers, with "（限勾选1项）".
 FORM_DOMAIN_ROWS = ("partner.form2_1.1.1.r1", "partner.form2_2.1.1.r1")
 _HOW_MANY_DOMAINS = re.compile(r"几个领域|几类|几大|多少个领域|哪几个领域|分别(叫|是)|一共.{0,4}领域|领域.{0,6}(哪些|几个|分别)")
-_SEVERAL_DOMAINS = re.compile(r"多勾|勾几|勾选几|选几个领域|同时(报|申报|勾)|(报|申报|勾选?)(两个|多个|几个)领域|"
+_SEVERAL_DOMAINS = re.compile(r"多勾|勾几|勾选几|选几个领域|(勾|勾选|选|填|报)(两|2|二|多|几)个|(两|2|多)个(领域)?都|同时(报|申报|勾)|(报|申报|勾选?)(两个|多个|几个)领域|"
                               r"(两个|多个|几个)领域(都|一起|同时)(报|申报)|都报")
 
 
@@ -216,24 +217,44 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+def _qualification_named(text: str) -> str | None:
+    """The clause of the direct-recognition qualification a text names by the rule file's
+    phrases, not denied and not at a lower level than the list's (市级创新中心 is not 省级)."""
+    if re.search(r"市级|区级|县级", text) and not re.search(r"省|国家", text):
+        return None
+    direct = {c["id"]: c["clause_id"] for c in load_rules("partner")["direct"]["criteria"]}
+    return next((direct[m.value] for m in find("qualification", text) if not m.negated and m.value in direct), None)
+
+
+_OWN_QUALIFICATION = re.compile(r"(?:我们|我司|本单位|我单位|我公司)(?:是|属于|已经是|已是)([^，,。？?！!；;]{4,30})")
+
+
 def direct_check(question: Question) -> Answer | None:
     """专精特新小巨人能直接认定吗: the nine qualifications, and whether the one named is among
     them (by its words; a qualification the list does not name is said not to be there)."""
     if "直接认定" not in question.normalized or "遴选" in question.normalized:
         return None
-    if not question.asks_any("verdict") or question.asks_any("whole_list"):
+    if not question.asks_any("verdict"):
+        return None
+    # "直接认定需要哪些资质？全列出来，另外我们是省级大数据骨干企业，算不算": the list, and the
+    # qualification the unit names
+    own = _OWN_QUALIFICATION.search(question.normalized)
+    if question.asks_any("whole_list") and not own:
         return None
     items = under("partner.apply.direct.", ("item",))
     intro = under("partner.apply.direct.p")
-    asked = question.normalized.split("直接认定")[0]
+    asked = own.group(1) if own else question.normalized.split("直接认定")[0]
     overlap = [(len(_bigrams(asked) & _bigrams(c["text"])) / max(1, len(_bigrams(c["text"]))), c)
                for c in items]
     share, best = max(overlap, key=lambda pair: pair[0])
+    named = _qualification_named(asked)
+    if named:   # the dialogue's phrases know "省级大数据骨干企业" is item 7, which bigrams miss
+        share, best = 1.0, next(c for c in items if c["clause_id"] == named)
     answer = Answer()
     if share >= 0.6:
         number = best["path"].rsplit(" › ", 1)[-1]
-        answer.say(f"您说的资质与直接认定资质第{number}项相符：{quote(best['clause_id'])}。"
-                   "以实际取得的资质名称为准。", best["clause_id"])
+        answer.say(f"您说的资质属于直接认定资质第{number}项：{quote(best['clause_id'])}。已取得该资质的，"
+                   "可以按直接认定方式申报（以实际取得的资质名称为准）。", best["clause_id"])
     elif len(asked) >= 4:
         answer.say("按文件，直接认定须已取得以下九项资质之一；您所说的资质不在其中（以文件列出的名称为准），"
                    "不能据此直接认定，可按遴选加入的条件申报。")

@@ -260,6 +260,28 @@ def test_a_guarantee_asked_of_a_benefit_is_not_answered_yes():
     assert "剩余学位" in reply["answer"]
 
 
+@pytest.mark.parametrize("question, first, second", [
+    ("博士和硕士申请英才卡，分别对应哪一档？", ("博士", "金卡"), ("硕士", "银卡")),
+    ("公司外籍员工，有的工作许可证是A类，有的是B类，分别能拿什么卡？", ("A类", "钻石卡"), ("B类", "金卡")),
+])
+def test_qualifications_compared_by_their_bare_names_are_each_placed_under_their_card(question, first, second):
+    reply = ask(question)
+    assert_grounded(reply)
+    for said, card in (first, second):
+        assert re.search(f"「[^」]*{said}[^」]*」属于{card}", reply["answer"])
+
+
+def test_choosing_two_domains_on_one_form_gets_the_forms_limit_of_one():
+    reply = ask("公司既做关键软件又做系统解决方案，申报书里的申报领域可以勾两个吗")
+    assert "限勾选1项" in reply["answer"]
+
+
+def test_when_the_card_takes_applications_is_answered_from_its_own_section():
+    reply = ask("英才卡是每年固定时间才收材料吗？错过了是不是得等明年")
+    assert "talent.time.p1" in {c["clause_id"] for c in reply["citations"]}
+    assert "常年受理" in reply["answer"]
+
+
 def test_a_scheme_neither_document_names_asked_against_our_list_gets_the_list():
     reply = ask("国家级专精特新小巨人企业，能不能直接认定为省智能制造生态合作伙伴？")
     assert reply["status"] == "answered"
@@ -345,12 +367,15 @@ def test_each_tiers_bound_for_a_fact_named_without_a_figure():
 @pytest.mark.parametrize("question, listed", [
     ("我们是省级机器人骨干（培育）企业，能直接认定吗", True),
     ("专精特新小巨人企业能不能直接认定", False),
+    # the list asked for too, and a shorter name of item 7 ("省级大数据/人工智能骨干（培育）企业")
+    ("直接认定需要哪些资质？全列出来，另外我们是省级大数据骨干企业，算不算", True),
+    ("我们是市级大数据骨干企业，能直接认定吗", False),   # the list's item is 省级
 ])
 def test_a_qualification_is_checked_against_the_direct_recognition_list(question, listed):
     reply = ask(question)
     assert_grounded(reply)
     assert "partner.apply.direct.p1" in {c["clause_id"] for c in reply["citations"]}
-    assert ("相符" in reply["answer"]) is listed
+    assert ("属于直接认定资质第" in reply["answer"]) is listed
     assert ("不在其中" in reply["answer"]) is not listed
 
 
