@@ -80,7 +80,7 @@ def negated(text: str, start: int, end: int) -> bool:
     before = text[max(left, start - 8):start]
     if _NEG_BEFORE.search(before) or _NEG_BEFORE.search(_ALTERNATIVE_BEFORE.sub("", before)):
         return True
-    if _NEG_AFTER.match(text[end:right + 1]):
+    if _NEG_AFTER.match(text[end:right + 1]) or _KIND_DENIED_AFTER.match(text[end:right + 1]):
         return True
     # "我是博士，不过还没毕业": the next clause takes it back.
     if _TAKEN_BACK.match(text[right:right + 14]):
@@ -89,6 +89,9 @@ def negated(text: str, start: int, end: int) -> bool:
     return text[right:right + 1] in "？?" and bool(_ANSWERED_NO.match(text[right + 1:]))
 
 
+# "院士专家啥的一个都没有": things of this kind, all denied.
+_KIND_DENIED_AFTER = re.compile(r"^[^，,。；;]{0,6}?(?:啥的|之类的?|什么的|这些|那些|等等?|这类|那类)[^，,。；;]{0,2}?"
+                                r"(?:一个|一项|一样|全|全部|统统|也)?都?(?:没有(?!问题)|没(?!有?问题)|不是|不沾边|沾不上|无缘)")
 # "院士、国务院特贴专家、省里那些重大人才工程，这些我统统不沾边": a later clause of the sentence
 # denies what came before it as "these".
 _THESE_DENIED = re.compile(r"[，,；;]\s*(?:这些|那些|以上|上面这些|上面的|前面这些|这几[个样项条种]|它们)(?:我|我们|本人)?"
@@ -175,17 +178,34 @@ _CASE_OPENS = re.compile(_LEAD + r"(?:我们|咱们)?(?:公司|单位|企业|学
 _OTHER_INSIDE = re.compile(r"(?:我的?|我们的?|我家的?)" + RELATION + r"(?:一个人)?(?:创办|创立|开|办|成立|持有|控股|拿|获得|评上|是)")
 
 
+# The same for an organisation speaking: "我们母公司是省级机器人骨干企业，我们是它在东莞的子公司".
+_OTHER_ORGANISATION = (r"(?:母公司|总公司|集团总部|集团公司|上级单位|上级公司|主管单位|控股股东|控股公司|子公司|分公司|"
+                       r"兄弟公司|兄弟单位|关联公司|合作方|合作单位|客户|供应商|股东单位)")
+_OTHER_ORG_OPENS = re.compile(_LEAD + r"(?:我们的?|我司的?|本公司的?|我们公司的?|我们单位的?)?" + _OTHER_ORGANISATION
+                              + r"(?!是我们|就是我们)")
+_OWN_ORG_OPENS = re.compile(_LEAD + r"(?:我们|我司|本公司|本单位|我单位|咱们)(?!的?" + _OTHER_ORGANISATION + ")")
+
+
+def other_organisations_clauses(text: str) -> list:
+    """(start, end) of the clauses about an organisation other than the one speaking."""
+    return _clauses_of(text, _OTHER_ORG_OPENS, _OWN_ORG_OPENS, None)
+
+
 def others_clauses(text: str) -> list:
     """(start, end) of the clauses of `text` about someone other than the speaker."""
+    return _clauses_of(text, _OTHER_OPENS, _OWN_OPENS, _OTHER_INSIDE, _CASE_OPENS)
+
+
+def _clauses_of(text: str, other_opens, own_opens, other_inside, *resets) -> list:
     spans, theirs = [], False
     left = 0
     for end in [m.start() for m in re.finditer(r"[，,。；;！!？?\n、]", text)] + [len(text)]:
         clause = text[left:end].strip()
-        if _OTHER_OPENS.match(clause):
+        if other_opens.match(clause):
             theirs = True
-        elif _OWN_OPENS.match(clause) or _CASE_OPENS.match(clause):
+        elif own_opens.match(clause) or any(reset.match(clause) for reset in resets):
             theirs = False
-        if theirs or _OTHER_INSIDE.search(clause):
+        if theirs or (other_inside is not None and other_inside.search(clause)):
             spans.append((left, end))
         left = end + 1
     return spans

@@ -19,7 +19,7 @@ from rules.data import load_rules
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures, read_shares
-from actions.message import clause_bounds, negated, not_yet_held, says_all, yes_no
+from actions.message import clause_bounds, negated, not_yet_held, other_organisations_clauses, says_all, yes_no
 from actions.numbers import normalise
 from actions.reading import Reading, find_words, mask, merge
 
@@ -80,7 +80,8 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     `listed_conditions` / `listed_direct` are the criterion ids the pending question listed,
     in its numbering, so that "第2条不满足" or "第3项" can be read.
     """
-    text = normalise(text)
+    # "我们母公司是省级机器人骨干企业": what another organisation holds is not the applicant's
+    text = mask(normalise(text), other_organisations_clauses(normalise(text)))
     reading = Reading()
     qualifications = lexicon.with_entities(lexicon.find("qualification", text), entities, "qualification", text)
     masked = [(m.start, m.end) for m in qualifications] + [(s, e) for s, e, _ in find_words(

@@ -330,7 +330,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         # whatever verb the denial uses; only a contrast ("没有，但我是博士") names one held
         titles = [dataclasses.replace(m, negated=True) for m in titles]
     compounds = compound_criteria()
-    affirmed = [m.value for m in titles if not m.negated and m.value not in compounds]
+    affirmed = list(dict.fromkeys(m.value for m in titles if not m.negated and m.value not in compounds))
     mentioned = [m.value for m in titles if not m.negated and m.value in compounds]
     masters = _qualifying_masters(text)
     not_awarded = _degrees_not_awarded(text)
@@ -340,8 +340,16 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
             masters = False
     if masters is False:
         affirmed = [t for t in affirmed if t != "silver.masters"]
+    if affirmed == ["gold.phd"] and re.search(_titles()["degree_only"], text) \
+            and not re.search(_titles()["graduate_study"], text):
+        # "我有博士学位": the 研究生学历 金卡 6 also names is asked, not assumed
+        phd = next(c for c in _titles()["clarifications"] if c.get("yes_means") == "gold.phd")
+        reading.clarify.append(phd["ask"])
+        reading.pending = phd["noun"]
+        affirmed = []
     if not affirmed and requested == "talent_titles":
-        affirmed = _complete_clarification(text, intent, slots.get("pending_clarification"))
+        affirmed = [t for t in _complete_clarification(text, intent, slots.get("pending_clarification"))
+                    if t not in not_awarded]
     if masters and "silver.masters" not in affirmed:
         affirmed.append("silver.masters")
     if KEY_ENTERPRISE.search(text) and MANAGER.search(rest) and "gold.key_enterprise_manager" not in affirmed:
@@ -385,7 +393,9 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         # "优粤卡、人才绿卡都没有": several titles named, every one denied ("我不是博士" alone
         # says nothing of the others: asked again)
         or (requested == "talent_titles" and len(titles) > 1 and all(m.negated for m in titles))
-        or (requested == "talent_titles" and not titles and re.match(_titles()["none_of_a_kind"], rest)))
+        # "院士专家啥的一个都没有": whatever is named, denied, and nothing of the kind held
+        or (requested == "talent_titles" and all(m.negated for m in titles)
+            and re.match(_titles()["none_of_a_kind"], rest)))
     if plain or head_only or denied_all or (requested == "talent_titles" and not_qualifying):
         reading.slots["talent_titles"] = merge(slots.get("talent_titles"), plain)
     elif requested in (None, "talent_titles") and slots.get("talent_titles") is None and masters is None:
@@ -448,6 +458,8 @@ def _complete_clarification(text: str, intent: Optional[str], pending: Optional[
     yes_means = {c["noun"]: c["yes_means"] for c in _titles()["clarifications"] if c.get("yes_means")}
     if yes_no(text, intent) is True and pending in yes_means:
         return [yes_means[pending]]
+    if yes_no(text, intent) is False and pending in yes_means:
+        return []   # a yes-or-no question answered no ("不是，同等学力")
     answer = re.sub(r"[的是我了呢啊吧，,。！!\s]", "", text)
     for candidate in (answer + pending, answer.rstrip("类") + pending):
         found = [m.value for m in lexicon.find("talent_title", candidate) if not m.negated]

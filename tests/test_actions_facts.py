@@ -636,3 +636,25 @@ def test_an_impossible_company_age_settles_no_part(text, founded):
     reading = read_talent(text, "inform", "criterion_parts", slots)
     parts = (reading.slots.get("criterion_parts") or {}).get("silver.overseas_founder", {})
     assert parts.get("founded_2_to_5_years") is founded
+
+
+@pytest.mark.parametrize("text", ["这些人才称号、人才工程、院士专家啥的一个都没有", "我自己没有这些称号"])
+def test_a_kind_denied_as_a_whole_holds_no_title(text):
+    assert read_talent(text, "inform", "talent_titles", {}).slots == {"talent_titles": []}
+
+
+def test_another_organisations_qualification_is_not_the_applicants():
+    text = "我们母公司是省级机器人骨干企业，我们是它在东莞的子公司，能不能直接认定进生态合作伙伴？"
+    assert "direct_qualifications" not in read_partner(text, "inform", None, {}).slots
+    assert read_partner("我们集团是省级机器人骨干企业", "inform", None, {}).slots["direct_qualifications"] == [
+        "direct.robot_backbone"]
+
+
+def test_a_doctorate_said_as_the_degree_alone_is_asked_about_graduate_study():
+    # 金卡 6: "具有国内外研究生学历并有博士以上学位的人员" — a degree by 同等学力 lacks the first part
+    reading = read_talent("我有博士学位，在白云区一所高校当老师", "inform", None, {})
+    assert "talent_titles" not in reading.slots and "研究生学历" in reading.clarify[0]
+    pending = {"pending_clarification": reading.pending}
+    assert read_talent("是的", "affirm", "talent_titles", pending).slots["talent_titles"] == ["gold.phd"]
+    assert read_talent("不是，同等学力", "deny", "talent_titles", pending).slots["talent_titles"] == []
+    assert read_talent("我博士毕业，有博士学位", "inform", "talent_titles", {}).slots["talent_titles"] == ["gold.phd"]
