@@ -535,11 +535,17 @@ def test_applying_in_an_earlier_batch_without_being_selected_is_not_being_a_part
     assert read_partner(text, "inform", None, {}).slots.get("already_partner") is False
 
 
-def test_a_qualification_s_own_level_decides_not_the_programmes_name():
-    text = "我们单位是智能制造领域的市级制造业创新中心，能不能直接认定成省智能制造生态合作伙伴？"
-    assert "direct_qualifications" not in read_partner(text, "inform", None, {}).slots
-    assert read_partner("我们是省级制造业创新中心", "inform", None, {}).slots["direct_qualifications"] == [
-        "direct.innovation_center"]
+@pytest.mark.parametrize("not_held, held, qualification", [
+    # the qualification's own level decides, not the programme's name (省…合作伙伴)
+    ("我们单位是智能制造领域的市级制造业创新中心，能不能直接认定成省智能制造生态合作伙伴？",
+     "我们是省级制造业创新中心", "direct.innovation_center"),
+    # another organisation's qualification is not the applicant's
+    ("我们母公司是省级机器人骨干企业，我们是它在东莞的子公司，能不能直接认定进生态合作伙伴？",
+     "我们集团是省级机器人骨干企业", "direct.robot_backbone"),
+])
+def test_a_qualification_is_the_applicants_own_and_at_its_level(not_held, held, qualification):
+    assert "direct_qualifications" not in read_partner(not_held, "inform", None, {}).slots
+    assert read_partner(held, "inform", None, {}).slots["direct_qualifications"] == [qualification]
 
 
 def test_a_scale_said_twice_is_a_question_back():
@@ -643,11 +649,6 @@ def test_a_kind_denied_as_a_whole_holds_no_title(text):
     assert read_talent(text, "inform", "talent_titles", {}).slots == {"talent_titles": []}
 
 
-def test_another_organisations_qualification_is_not_the_applicants():
-    text = "我们母公司是省级机器人骨干企业，我们是它在东莞的子公司，能不能直接认定进生态合作伙伴？"
-    assert "direct_qualifications" not in read_partner(text, "inform", None, {}).slots
-    assert read_partner("我们集团是省级机器人骨干企业", "inform", None, {}).slots["direct_qualifications"] == [
-        "direct.robot_backbone"]
 
 
 def test_a_doctorate_said_as_the_degree_alone_is_asked_about_graduate_study():
