@@ -68,10 +68,6 @@ def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], r
             taken.append(hit.span())
             hits.append((hit.start(), hit.end(), fact))
 
-    # "没有发明专利" / "无软件著作权": a count of zero.
-    for start, _end, fact in hits:
-        if fact.kind == "count" and re.search(r"(没有|无|零|0)(任何)?$", text[max(0, start - 4):start]):
-            reading.slots.setdefault(fact.name, 0)
 
     # Nearest pairs first, each figure and each fact used once: in "和两所学校合作办了3个订单班"
     # the 3 is the 订单班's, the 两所 no fact's.
@@ -88,6 +84,15 @@ def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], r
     unassigned = [q for i, q in enumerate(quantities) if i not in used]
     for index, fact in given.values():
         take(_narrowed(text, quantities[index], fact, unassigned, given), fact, reading)
+
+    # "没有发明专利" / "无软件著作权": a count of zero — unless the denial is itself denied ("不是没有
+    # 专利，我们有7项") or a figure for it is said
+    for start, _end, fact in hits:
+        before = text[max(0, start - 6):start]
+        if fact.kind == "count" and re.search(r"(没有|无|零|0)(任何)?$", before) \
+                and not re.search(r"(不是|并非|并不是)(没有|没|无)(任何)?$", before) \
+                and fact.name not in reading.problem_slots:
+            reading.slots.setdefault(fact.name, 0)
     # "几乎没交什么税", "还没有营收": next to nothing, for the money fact just asked.
     nothing = _NEXT_TO_NOTHING.search(text)
     if requested in by_name and by_name[requested].kind == "money" and requested not in reading.slots \

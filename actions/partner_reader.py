@@ -182,7 +182,7 @@ ORGANISATION_DOMAINS = ("行业组织", "智能制造金融服务", "智能制�
 # A reply to the qualifications list that opens by holding none of them, with no "but" after.
 _NONE_OF_THESE = re.compile(r"^(?:我们|我们单位|我们公司|贵单位)?(?:都没有|一项都没有|一个都没有|这些都没有|没有这些|以上都没有|"
                             r"都不是|全都没有|都没)(?![^。]*(?:但|不过|只有|除了|除))")
-_CHOOSES = re.compile(r"(报|申报|改|换|选|是|做)[^，,。；;]{0,3}$")
+_CHOOSES = re.compile(r"(报|申报|改成?|换成?|选)[^，,。；;做]{0,3}$")
 
 
 def _names_a_domain(text: str, match) -> bool:
@@ -223,6 +223,12 @@ _NO_PROBLEM = re.compile(r"^(?:上|方面|这块|这条|那条|这一条)?(?:也
 _ONLY = re.compile(r"只有|只是|仅有|仅|只")
 
 
+def _negation_in_clause_before(text: str, start: int) -> bool:
+    """"近3年没有重大安全环保质量事故": the 没有 of the clause reaches the accident however far."""
+    left, _right = clause_bounds(text, start, start)
+    return bool(re.search(r"没有|没|未|无|不曾", text[left:start]))
+
+
 def _negation_near(text: str, start: int, width: int = 7) -> bool:
     """A negation among the few characters before, in the same clause ("没出过事故", "没有发生过安全事故")."""
     before = re.split(r"[，,。；;！!？?]", text[max(0, start - width):start])[-1]
@@ -239,14 +245,18 @@ def _named_conditions(text: str, listed: Sequence[str]) -> Dict[str, bool]:
             named[cid] = False  # "项目还在建设中": not yet built
             continue
         words, met_when_denied = words_of.get(cid, ((), ()))
-        for start, end, word in find_words(text, words):
+        found = find_words(text, words)
+        # "没有重大安全、环保、质量事故": where an accident is named, it decides the clause
+        found = [h for h in found if h[2] in met_when_denied] or found
+        for start, end, word in found:
             after = text[end:end + 8]
             if _NO_PROBLEM.match(after):
                 named[cid] = True   # "信用没问题": the 没 denies a problem, not the condition
             elif _REFUSES.search(re.split(r"[，,。；;]", after)[0]):
                 named[cid] = False  # "这条达不到": the condition itself is refused
             else:
-                denied = _negation_near(text, start) or bool(_NEGATION_AFTER.match(after))
+                denied = _negation_near(text, start) or bool(_NEGATION_AFTER.match(after)) or (
+                    word in met_when_denied and _negation_in_clause_before(text, start))
                 # "没出过事故" meets the condition; "还没有研发机构" does not, unless "正在建设".
                 also = [w for s, e, w in find_words(text, catalogue.criterion_also_met_by(PROGRAM).get(cid, ()))
                         if not negated(text, s, e)]

@@ -84,7 +84,18 @@ def _named_own(text: str, words: Sequence[str]) -> Optional[bool]:
     hits = find_words(text, words)
     if not hits:
         return None
-    return any(not negated(text, s, e) and not _HELD_BY_ANOTHER.match(text[e:]) for s, e, _ in hits)
+    return any(not negated(text, s, e) and not _held_by_another(text, e) for s, e, _ in hits)
+
+
+# "第一大股东和最大的自然人股东都是合伙人": the owner named a few words on, in the same clause.
+_LISTED_THEN_HELD = re.compile(r"[^，,。；;]{0,16}?(?:都|也|均)(?:是|为|归)")
+
+
+def _held_by_another(text: str, end: int) -> bool:
+    if _HELD_BY_ANOTHER.match(text[end:]):
+        return True
+    listed = _LISTED_THEN_HELD.match(text, end)
+    return bool(listed) and bool(_HELD_BY_ANOTHER.match(text, listed.end() - 1))
 
 
 def _years_since(text: str, asked_how_long: bool = False) -> Optional[Tuple[float, float]]:

@@ -659,3 +659,28 @@ def test_a_doctorate_said_as_the_degree_alone_is_asked_about_graduate_study():
     assert read_talent("是的", "affirm", "talent_titles", pending).slots["talent_titles"] == ["gold.phd"]
     assert read_talent("不是，同等学力", "deny", "talent_titles", pending).slots["talent_titles"] == []
     assert read_talent("我博士毕业，有博士学位", "inform", "talent_titles", {}).slots["talent_titles"] == ["gold.phd"]
+
+
+def test_a_denied_denial_of_a_count_is_no_zero():
+    assert read_partner("不是没有专利，我们有7项智能装备领域的核心发明专利", "inform", "invention_patents",
+                        {}).slots["invention_patents"] == 7
+
+
+def test_shareholders_listed_as_another_persons_are_not_the_speakers():
+    slots = {"criterion_parts": {"silver.overseas_founder": {"overseas_degree": True}}}
+    text = "公司成立3年，有核心技术；股份是合伙人45%，我35%，第一大股东和最大的自然人股东都是合伙人，不是我"
+    parts = read_talent(text, "inform", "criterion_parts", slots).slots["criterion_parts"]
+    assert parts["silver.overseas_founder"]["founder_top_shareholder"] is False
+
+
+@pytest.mark.parametrize("text", ["近3年没有重大安全环保质量事故", "近3年没有重大安全、环保、质量事故，安全生产条件合规"])
+def test_accidents_denied_as_a_list_meet_the_safety_condition(text):
+    listed = dialogue.open_conditions({})
+    reading = read_partner(text, "inform", "partner_conditions", {}, listed_conditions=listed)
+    assert reading.slots["partner_conditions"] == {"basic.safety_record": True}
+
+
+def test_a_domain_word_in_what_the_unit_did_does_not_change_the_domain():
+    slots = {"domain": "智能制造人才", "unit_type": "企业"}
+    assert "domain" not in read_partner("广东省内有智能制造典型案例，给好几家工厂做过机器人产线", "inform",
+                                        None, slots).slots
