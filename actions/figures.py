@@ -101,12 +101,16 @@ def read_figures(text: str, figures: Sequence[Fact], requested: Optional[str], r
         reading.approximate[requested] = nothing.group()
     # A bare answer to the question just asked: "30", "两千万", "30人", "-5"; not a figure its
     # clause gives to another fact ("营收大概三个亿" is no 区库年税收, even when 营收 is not asked).
+    if requested in by_name and "省内" in by_name[requested].label:
+        # "省外有十几个，广东省内只有4个": a figure said of elsewhere is not the 省内 count
+        unassigned = [q for q in unassigned if not _ELSEWHERE.search(_clause_of(text, q))]
     if requested in by_name and requested not in reading.slots and len(unassigned) == 1 \
             and _unit_fits(unassigned[0], by_name[requested]) \
             and not _names_another(text, unassigned[0], by_name[requested]):
         take(unassigned[0], by_name[requested], reading)
 
 
+_ELSEWHERE = re.compile(r"省外|外省|国外|境外|海外|全国其他|其他省")
 # ("没多少" alone is not it: little, but how little is not said)
 _NEXT_TO_NOTHING = re.compile(r"(?:几乎|基本上?)(?:没有?|无)(?:交|缴|纳|投)?(?:什么|多少|啥)|"
                               r"(?:没有?|无)(?:交|缴|纳|投)?(?:什么|啥)(?:税|钱|收入|营收|投资)|"

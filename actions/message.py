@@ -52,6 +52,10 @@ _LIST_DENIED = re.compile(r"(?:都|也|全|均|全都|一个都|一样都)?" + _
                           r"办理?|申请|申领|领|领到|评|考|考到|得到|入选|获评)?(?:的|了|呢|啊|哦|过)*$")
 
 
+_BARE_DENIAL = re.compile(r"[，,；;]+\s*(?:都|也|全都|一个都|一样都|统统)?(?:没有|没|无|不是)(?:入选|获得|拿到?|评上)?(?:过|的)?"
+                          r"\s*(?:[，,。；;！!]|$)")
+
+
 def _list_denied(text: str, start: int, end: int, left: int, right: int) -> bool:
     """A phrase that is an item of a 、-list on its own ("优粤卡、人才绿卡都没有", "没有优粤卡、人才绿卡")
     is denied by the negation that closes or opens the list."""
@@ -63,6 +67,8 @@ def _list_denied(text: str, start: int, end: int, left: int, right: int) -> bool
         last = last + 1 + following.start() if following else len(text)
     if last > right and _LIST_DENIED.search(text[right + 1:last]):
         return True
+    if _BARE_DENIAL.match(text[last:]) and not text[last - 1:last] == "、":
+        return True   # "人才工程、特殊津贴……没有": the list, then a denial that is a clause of its own
     first = left
     while first > 0 and text[first - 1] == "、":
         first = max((m.end() for m in re.finditer(CLAUSE_BREAK, text[:first - 1])), default=0)

@@ -121,6 +121,8 @@ def normalise(text: str) -> str:
     """Full-width digits and signs to ASCII (１５００ -> 1500, ％ -> %); traditional characters
     to simplified (白雲區 -> 白云区, 兩千萬 -> 两千万), as retrieval does; drop thousands commas."""
     text = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-cn")
+    # "……" (NFKC: "......") is a pause, read as clause breaks, one per character: offsets stay
+    text = re.sub(r"\.{2,}", lambda dots: "，" * len(dots.group()), text)
     # "一个多亿", "两个亿": the 个 is not a counter (a space keeps the offsets).
     text = re.sub(r"(?<=[\d" + CN_DIGITS + r"])个(?=多?亿)", " ", text)
     return re.sub(r"(?<=\d),(?=\d{3})", "", text)

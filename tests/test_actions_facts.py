@@ -684,3 +684,16 @@ def test_a_domain_word_in_what_the_unit_did_does_not_change_the_domain():
     slots = {"domain": "智能制造人才", "unit_type": "企业"}
     assert "domain" not in read_partner("广东省内有智能制造典型案例，给好几家工厂做过机器人产线", "inform",
                                         None, slots).slots
+
+
+def test_a_list_then_a_bare_denial_holds_no_title():
+    assert read_talent("人才工程、特殊津贴……没有，一个都没入选", "inform", "talent_titles", {}).slots == {
+        "talent_titles": []}
+    assert read_talent("我是博士，其他一个都没有", "inform", "talent_titles", {}).slots["talent_titles"] == ["gold.phd"]
+
+
+def test_a_count_said_of_elsewhere_is_not_the_guangdong_count():
+    slots = {"domain": "关键软件"}
+    text = "近三年服务的制造企业用户，省外有十几个，广东省内只有4个"
+    assert read_partner(text, "inform", "gd_cases_3y", slots).slots == {"gd_cases_3y": 4}
+    assert read_partner("省外20个", "inform", "gd_cases_3y", slots).slots == {}
