@@ -697,3 +697,9 @@ def test_a_count_said_of_elsewhere_is_not_the_guangdong_count():
     text = "近三年服务的制造企业用户，省外有十几个，广东省内只有4个"
     assert read_partner(text, "inform", "gd_cases_3y", slots).slots == {"gd_cases_3y": 4}
     assert read_partner("省外20个", "inform", "gd_cases_3y", slots).slots == {}
+
+
+def test_a_title_denied_with_the_verb_of_being_selected_is_not_clarified_or_held():
+    reading = read_talent("没有入选过人才工程", "inform", "talent_titles", {})
+    assert reading.clarify == [] and not reading.slots.get("talent_titles")
+    assert read_talent("没有入选过国家重大人才工程", "inform", "talent_titles", {}).slots.get("talent_titles") is None
