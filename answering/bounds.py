@@ -152,6 +152,9 @@ def _summary(question: Question, reached: list[str | None], verdicts: list[bool 
     """One sentence first when several figures are given: the card's criteria are alternatives
     (the highest tier any figure reaches), a partner domain's conditions all must hold."""
     if len(question.amounts) < 2:
+        # the verdict first: "正好40亿…钻石卡还是金卡" is 金卡, the reasons follow
+        if reached and reached[0] and (len(question.tiers) > 1 or question.asks_any("which_card")):
+            return f"按这一数额，满足的是{reached[0]}的这一条件。"
         return ""
     if reached:
         tiers = [t for t in reached if t]

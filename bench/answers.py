@@ -26,6 +26,7 @@ ANSWER_SETS = [("dev", DATA / "answers_dev.yml"),
                ("tuning, writer 14", DATA / "tuning" / "answers_writer_i.yml"),
                ("tuning, writer 19", DATA / "tuning" / "answers_writer_l.yml"),
                ("tuning, writer 26", DATA / "tuning" / "answers_writer_m.yml"),
+               ("tuning, writer 28", DATA / "tuning" / "answers_writer_n.yml"),
                ("independent, writer 9", DATA / "independent" / "answers_check.yml"),
                ("independent, writer 18", DATA / "independent" / "answers_check6.yml"),
                ("independent, writer 21", DATA / "independent" / "answers_check7.yml")]

@@ -304,6 +304,8 @@ def _places(text: str) -> tuple[dict, list[str], list[str]]:
         role = located if at or any(w in around for w in table["location_words"]) else elsewhere
         if not at and _OWN_SCHEME.match(text, position + len(word)):
             role = elsewhere   # 我在南山上班，深圳那边的人才卡…: the place's own card
+        if re.search(r"(报|申报|申请|参评|参加|评)$", text[max(0, position - 2):position]):
+            role = elsewhere   # 想报浙江省的…供应商: a scheme of that place, applied for
         if previous and re.fullmatch(r"[省市区县]?(和|、|及|或|跟|与)", text[previous[0]:position]):
             role = previous[1]
         role.append(word)

@@ -282,6 +282,20 @@ def test_when_the_card_takes_applications_is_answered_from_its_own_section():
     assert "常年受理" in reply["answer"]
 
 
+def test_another_provinces_scheme_applied_for_is_not_covered():
+    reply = ask("浙江的企业想报浙江省的智能制造系统解决方案供应商，条件是不是也是省内5个案例、5项发明专利？")
+    assert reply["status"] == "not_covered" and "未涉及浙江" in reply["answer"]
+    assert not any(c["clause_id"].startswith("partner.conditions") for c in reply["citations"])
+
+
+def test_a_bound_asked_between_two_tiers_says_the_tier_first():
+    # 钻石卡: "在我区累计投资额超40亿元"; 金卡: "超20亿元" — 超 excludes the bound
+    text = "".join(c["text"] for c in load_clauses() if c["clause_id"].startswith("talent.eligibility.diamond"))
+    assert "累计投资额超40亿元" in text
+    reply = ask("在白云区累计投资额正好40亿的企业，主要负责人是钻石卡还是金卡？")
+    assert reply["answer"].startswith("按这一数额，满足的是金卡")
+
+
 def test_a_scheme_neither_document_names_asked_against_our_list_gets_the_list():
     reply = ask("国家级专精特新小巨人企业，能不能直接认定为省智能制造生态合作伙伴？")
     assert reply["status"] == "answered"
