@@ -59,6 +59,7 @@ def holders_of(number: int) -> list[str]:
 DETAIL_HELD = {"time": (r"\d+\s*(年|个月|天|小时|个工作日)|每年|每月|当年|常年|时限|提前", "具体时间"),
                "money": (r"\d+\s*(元|万)|免费|费用|收费|自理|支付", "费用或金额"),
                "price": (r"\d+(\.\d+)?\s*(元|万元|块)", "具体收费金额"),
+               "month": (r"\d+\s*月|[一二三四五六七八九十]+月(?!份?底)", "具体月份"),
                "place": (r"路\d+号|大道[东南西北]?\d+号|\d+楼|地址|地点|窗口|大厅|医院|平台|网址", "具体地点"),
                # 优先安排 is no promise; 区属公立医院 names no hospital; 二选一 settles stacking
                "guarantee": (r"保证", "是否保证"),

@@ -21,8 +21,9 @@ from retrieval.tokenizer import tokenize
 # In a clause: "不少于6个月", "3个月以上", "2年至5年".
 _RANGE = re.compile(r"(?P<low>\d+)年至(?P<high>\d+)年")
 _LEAST = re.compile(r"(?P<lead>不少于|不低于)?(?P<n>\d+)个?(?P<unit>个月|年)(?P<tail>以上)?")
-# In a question: "2个月", "一年半", "半年", "3年多".
-_ASKED = re.compile(r"(?P<n>[\d.]+|[一二两三四五六七八九十]+)?(?P<half>半)?(?:个)?(?P<unit>年|月)(?P<more>半|多)?")
+# In a question: "2个月", "一年半", "半年", "3年多", "两个多月".
+_ASKED = re.compile(r"(?P<n>[\d.]+|[一二两三四五六七八九十]+)?(?P<half>半)?(?:个)?(?P<more_before>多)?(?P<unit>年|月)"
+                    r"(?P<more>半|多)?")
 # Words around a duration that say nothing of what it measures.
 _NEUTRAL = {"有效期", "有效", "效期", "以上", "不少于", "连续", "个人", "提供", "需要", "单位", "证明", "记录",
             "白云区", "白云", "区内", "企业", "产品", "技术", "核心", "具有", "处于", "或者", "用人", "用人单位",
@@ -85,7 +86,9 @@ def _asked_all(text: str) -> list[tuple[re.Match, tuple[float, float]]]:
             number += 0.5
         scale = 12 if hit.group("unit") == "年" else 1
         months = number * scale
-        found.append((hit, (months, months + scale) if hit.group("more") == "多" else (months, months)))
+        more = hit.group("more") == "多" or hit.group("more_before")   # "3年多", "两个多月"
+        # "两个多月" is more than two and less than three
+        found.append((hit, (months, months + scale - 0.01) if more else (months, months)))
     return found
 
 
@@ -105,7 +108,7 @@ def _rows_about(text: str) -> list[dict]:
     return [row for row in stated_durations() if any(term in text for term in row["terms"])]
 
 
-def _matched(question: Question) -> list[tuple[dict, tuple[float, float]]]:
+def _matched(question: Question) -> list[tuple[dict, tuple[float, float], str]]:
     """Each duration asked with the clause duration it is about: by the words of its own phrase when a
     question gives several ("签了6个月合同，社保交了2个月"), else by the whole question."""
     asked = _asked_all(question.normalized)
@@ -117,12 +120,12 @@ def _matched(question: Question) -> list[tuple[dict, tuple[float, float]]]:
             left = max((m.end() for m in re.finditer(r"[，,；;。？?！!]", text[:hit.start()])), default=0)
             right = re.search(r"[，,；;。？?！!]", text[hit.end():])
             rows = _rows_about(_aliased(text[left:hit.end() + right.start() if right else len(text)]))
-            if len(rows) == 1 and all(rows[0] is not row for row, _ in pairs):
-                pairs.append((rows[0], months))
+            if len(rows) == 1 and all(rows[0] is not row for row, _, _ in pairs):
+                pairs.append((rows[0], months, hit.group(0)))
         if pairs:
             return pairs
     rows = _rows_about(_aliased(question.normalized))
-    return [(rows[0], asked[0][1])] if len(rows) == 1 else []  # several: retrieval quotes
+    return [(rows[0], asked[0][1], asked[0][0].group(0))] if len(rows) == 1 else []  # several: retrieval quotes
 
 
 def answer(question: Question) -> Answer | None:
@@ -133,9 +136,8 @@ def answer(question: Question) -> Answer | None:
     if not pairs:
         return None
     result = Answer()
-    for row, asked in pairs:
+    for row, asked, said in pairs:   # said as the person said it: "两个多月", "一年半"
         verdicts = {_meets(row, asked[0]), _meets(row, asked[1])}
-        said = _in_words(asked)
         if verdicts == {True} or verdicts == {False}:
             met = verdicts.pop()
             result.say(f"条款要求“{row['text']}”；您说的{said}{'满足' if met else '不满足'}这一条。", row["clause_id"])
@@ -149,11 +151,3 @@ def answer(question: Question) -> Answer | None:
     if result.status == PARTIAL:
         result.refer("talent")
     return result
-
-
-def _in_words(months: tuple[float, float]) -> str:
-    def one(value: float) -> str:
-        if value % 12 == 0 and value >= 12:
-            return f"{value / 12:g}年"
-        return f"{value:g}个月"
-    return one(months[0]) if months[0] == months[1] else f"{one(months[0])}至{one(months[1])}"

@@ -296,6 +296,20 @@ def test_a_bound_asked_between_two_tiers_says_the_tier_first():
     assert reply["answer"].startswith("按这一数额，满足的是金卡")
 
 
+def test_a_length_said_as_more_than_n_months_is_read_below_the_next_month():
+    # "连续3个月以上": 两个多月 is more than two and less than three
+    reply = ask("我社保在白云这边才交了两个多月，能先把英才卡申请交上去吗")
+    assert "talent.procedure.basic.6" in {c["clause_id"] for c in reply["citations"]} or "连续3个月以上" in reply["answer"]
+    assert "两个多月不满足" in reply["answer"]
+
+
+def test_which_month_a_yearly_service_is_held_is_open_when_no_section_names_a_month():
+    section = "".join(c["text"] for c in load_clauses() if c["clause_id"].startswith("talent.service.11."))
+    assert not re.search(r"\d+\s*月|[一二三四五六七八九十]+月", section)
+    reply = ask("钻石卡每年的免费体检一般几月份？")
+    assert reply["status"] == "partial" and "具体月份" in reply["answer"] and "39431784" in reply["answer"]
+
+
 def test_a_scheme_neither_document_names_asked_against_our_list_gets_the_list():
     reply = ask("国家级专精特新小巨人企业，能不能直接认定为省智能制造生态合作伙伴？")
     assert reply["status"] == "answered"
