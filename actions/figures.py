@@ -209,7 +209,8 @@ def impossible(quantity: Quantity, fact: Fact, low: float, high: float) -> Optio
         return f"{fact.label}应是整数，您说的是“{written}”。请告诉我实际的数，例如：{fact.example}。"
     if fact.kind == "ratio" and low > 1:
         return f"占比不会超过100%，您说的是“{written}”。请告诉我实际的占比，例如：{fact.example}。"
-    if fact.kind == "money" and high != math.inf and high > 1e9:
+    # above 1000亿元 (1e7 万元) no district's tax, investment or a firm's revenue here is real
+    if fact.kind == "money" and high != math.inf and high > 1e7:
         return f"“{written}”万元超出了常见的数额，请核对后重新告诉我{fact.label}，例如：{fact.example}。"
     return None
 

@@ -15,7 +15,7 @@ from typing import Optional
 CLAUSE_BREAK = r"[，,。；;！!？?\n、]"
 # What may stand between a negation and the phrase it denies: "不是双一流", "没有任何人才称号",
 # "还没评上正高" (a verb of getting), "不在白云区".
-_BEFORE_GAP = r"(?:是|有|在|算|属于|任何|什么|获得|拿到|拿|取得|评上|评|入选|当选|获评|获|持有|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的|出国|出境|去国外|去|" \
+_BEFORE_GAP = r"(?:是|有|在|算|属于|任何|什么|获得|拿到|拿|取得|评上|评|入选|当选|获评|获|持有|国家级|省级|市级|区级|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的|出国|出境|去国外|去|" \
               r"公司的?|企业的?|单位的?|本单位|本公司|我们公司的?|该公司的?)*"
 # "不过", "不仅", "不少", "不错" are not denials.
 _NEGATION = r"(?:并不是|并非|不属于|算不上|谈不上|不是|没有|没|未|无|非|不(?![过仅但少错光]))"
@@ -72,7 +72,8 @@ def _list_denied(text: str, start: int, end: int, left: int, right: int) -> bool
     first = left
     while first > 0 and text[first - 1] == "、":
         first = max((m.end() for m in re.finditer(CLAUSE_BREAK, text[:first - 1])), default=0)
-    return first < left and bool(re.match(_NEGATION + _BEFORE_GAP, text[first:left]))
+    # "也不是机器人骨干、大数据骨干、公共技术支撑平台": the denial opens the list
+    return first < left and bool(re.match(r"(?:也|都|还|并|而且|又|更)?" + _NEGATION + _BEFORE_GAP, text[first:left]))
 
 
 def negated(text: str, start: int, end: int) -> bool:

@@ -84,14 +84,21 @@ def _named_own(text: str, words: Sequence[str]) -> Optional[bool]:
     hits = find_words(text, words)
     if not hits:
         return None
-    return any(not negated(text, s, e) and not _held_by_another(text, e) for s, e, _ in hits)
+    return any(not negated(text, s, e) and not _held_by_another(text, e, s) for s, e, _ in hits)
 
 
 # "第一大股东和最大的自然人股东都是合伙人": the owner named a few words on, in the same clause.
 _LISTED_THEN_HELD = re.compile(r"[^，,。；;]{0,16}?(?:都|也|均)(?:是|为|归)")
 
 
-def _held_by_another(text: str, end: int) -> bool:
+# "投资公司占45%是第一大股东", "我合伙人占30%是最大的自然人股东": someone else named before it.
+_HELD_BEFORE = re.compile(r"(?:投资公司|投资机构|投资方|基金|合伙人|朋友|他|她|别人|对方|老板|我爸|我妈|家人|其他股东|另一个?股东)"
+                          r"[^，,。；;我]{0,10}(?:是|为|作为)$")
+
+
+def _held_by_another(text: str, end: int, start: Optional[int] = None) -> bool:
+    if start is not None and _HELD_BEFORE.search(text[max(0, start - 16):start]):
+        return True
     if _HELD_BY_ANOTHER.match(text[end:]):
         return True
     listed = _LISTED_THEN_HELD.match(text, end)
@@ -250,7 +257,7 @@ def _someone_elses(text: str, start: int, end: int) -> bool:
 
 
 # "正高是我老婆": the title is named, and then whose it is.
-_BELONGS_TO_ANOTHER = re.compile(r"(?:职称|学位|称号|证书)?的?(?:也|则|就)?(?:是|属于|归)(?:我的?|我们的?|我家的?)?"
+_BELONGS_TO_ANOTHER = re.compile(r"(?:职称|学位|称号|证书)?的?(?:那个|这个|那项|这项)?(?:也|则|就)?(?:是|属于|归)(?:我的?|我们的?|我家的?)?"
                                  + RELATION + r"(?!的?我)")
 
 

@@ -703,3 +703,26 @@ def test_a_title_denied_with_the_verb_of_being_selected_is_not_clarified_or_held
     reading = read_talent("没有入选过人才工程", "inform", "talent_titles", {})
     assert reading.clarify == [] and not reading.slots.get("talent_titles")
     assert read_talent("没有入选过国家重大人才工程", "inform", "talent_titles", {}).slots.get("talent_titles") is None
+
+
+def test_an_absurd_amount_said_in_jest_is_a_question_back():
+    reading = read_talent("一万亿吧哈哈哈", "inform", "hightech_revenue_wan", {"enterprise_head": True})
+    assert reading.slots == {} and reading.problem_slots == ["hightech_revenue_wan"]
+
+
+def test_a_title_said_to_be_a_spouses_in_other_words_is_not_held():
+    assert read_talent("我自己没有职称，正高那个是我老婆的，她是教授", "inform", "talent_titles",
+                       {}).slots["talent_titles"] == []
+
+
+def test_the_largest_shareholder_named_before_the_words_is_not_the_speaker():
+    slots = {"criterion_parts": {"silver.overseas_founder": {"overseas_degree": True}}}
+    text = "我是主要创办人之一，产品已经产业化量产。但股权上投资公司占45%是第一大股东，我合伙人占30%是最大的自然人股东"
+    parts = read_talent(text, "inform", "criterion_parts", slots).slots["criterion_parts"]
+    assert parts["silver.overseas_founder"]["founder_top_shareholder"] is False
+
+
+def test_a_list_opened_by_also_not_denies_every_item():
+    text = "不是国家级也不是省级试点示范项目依托单位；也不是机器人骨干、大数据骨干、公共技术支撑平台、资源池、创新中心"
+    reading = read_partner(text, "inform", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
+    assert reading.slots["direct_qualifications"] == []
