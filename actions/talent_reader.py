@@ -402,6 +402,16 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         pending = [t for t in head_only if t not in confirmed]
         if pending:
             reading.slots["talent_head_titles"] = merge(slots.get("talent_head_titles"), pending)
+    degree = _titles()["degree_words"]
+    if requested == "talent_titles" and not titles and not not_qualifying and yes_no(text, intent) is False \
+            and slots.get("talent_titles") is None and not slots.get("pending_clarification") \
+            and not re.search(degree, text) \
+            and not any(re.search(degree, said) for said in earlier):
+        # "没有" to the whole titles question, no degree said yet: the degree is asked once more
+        asked = next(c for c in _titles()["clarifications"] if c["noun"] == "最高学历学位")
+        reading.clarify.append(asked["ask"])
+        reading.pending = asked["noun"]
+        return reading
     denied_all = not affirmed and (
         (requested == "talent_titles" and yes_no(text, intent) is False)
         # "没有获奖，只是参赛" to "哪一级的技能大赛、获得什么奖项？"

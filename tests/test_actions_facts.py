@@ -16,7 +16,7 @@ from actions.facts import read_partner, read_talent
     ("我是教授级高级工程师", "talent_titles", "inform", {"talent_titles": ["diamond.senior_professional"]}),
     ("我是正高级工程师", "talent_titles", "inform", {"talent_titles": ["diamond.senior_professional"]}),
     ("我在读博士", "talent_titles", "inform", {"talent_titles": []}),
-    ("都没有", "talent_titles", "deny", {"talent_titles": []}),
+    ("都没有", "talent_titles", "deny", {}),   # the degree is asked once more (below)
     ("是的，在白云区", "employer_in_baiyun", "inform", {"employer_in_baiyun": True}),
     ("公司在天河区", "employer_in_baiyun", "inform", {"employer_in_baiyun": False}),
     ("我们单位不在白云区", None, "inform", {"employer_in_baiyun": False}),
@@ -726,3 +726,16 @@ def test_a_list_opened_by_also_not_denies_every_item():
     text = "不是国家级也不是省级试点示范项目依托单位；也不是机器人骨干、大数据骨干、公共技术支撑平台、资源池、创新中心"
     reading = read_partner(text, "inform", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
     assert reading.slots["direct_qualifications"] == []
+
+
+def test_a_bare_no_to_the_titles_question_asks_the_degree_once():
+    reading = read_talent("没有", "deny", "talent_titles", {})
+    assert reading.slots == {} and "最高学历学位" in reading.clarify[0]
+    pending = {"pending_clarification": reading.pending}
+    assert read_talent("双一流大学硕士", "inform", "talent_titles", pending).slots["talent_titles"] == ["silver.masters"]
+    assert read_talent("本科", "inform", "talent_titles", pending).slots["talent_titles"] == []
+    assert read_talent("没有", "deny", "talent_titles", pending).slots["talent_titles"] == []
+    # a degree said before, or a title already held: the no is a no
+    assert read_talent("没有", "deny", "talent_titles", {}, earlier=["我本科毕业"]).slots["talent_titles"] == []
+    assert read_talent("没有别的了", "deny", "talent_titles", {"talent_titles": ["gold.phd"]}).slots == {
+        "talent_titles": ["gold.phd"]}
