@@ -15,7 +15,7 @@ from typing import Optional
 CLAUSE_BREAK = r"[，,。；;！!？?\n、]"
 # What may stand between a negation and the phrase it denies: "不是双一流", "没有任何人才称号",
 # "还没评上正高" (a verb of getting), "不在白云区".
-_BEFORE_GAP = r"(?:是|有|在|算|属于|任何|什么|获得|拿到|拿|取得|评上|评|入选|当选|获评|获|持有|国家级|省级|市级|区级|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的|出国|出境|去国外|去|" \
+_BEFORE_GAP = r"(?:是|有|在|算|属于|任何|什么|获得|拿到|拿|取得|评上|评|入选|当选|获评|获|持有|国家级|省级|市级|区级|省|国家|考上|考|读|过|了|的|一个|这个|一所|个|所|家|做|搞|干|从事|搞的|做的|出国|出境|去国外|去|" \
               r"公司的?|企业的?|单位的?|本单位|本公司|我们公司的?|该公司的?)*"
 # "不过", "不仅", "不少", "不错" are not denials.
 _NEGATION = r"(?:并不是|并非|不属于|算不上|谈不上|不是|没有|没|未|无|非|不(?![过仅但少错光]))"
@@ -97,8 +97,9 @@ def negated(text: str, start: int, end: int) -> bool:
 
 
 # "院士专家啥的一个都没有": things of this kind, all denied.
-_KIND_DENIED_AFTER = re.compile(r"^[^，,。；;]{0,6}?(?:啥的|之类的?|什么的|这些|那些|等等?|这类|那类)[^，,。；;]{0,2}?"
-                                r"(?:一个|一项|一样|全|全部|统统|也)?都?(?:没有(?!问题)|没(?!有?问题)|不是|不沾边|沾不上|无缘)")
+_KIND_DENIED_AFTER = re.compile(r"^[^，,。；;]{0,6}?(?:啥的|之类的?|什么的|这些|那些|等等?|这类|那类)[^，,。；;]{0,8}?"
+                                r"(?:一个|一项|一样|全|全部|统统|也)?都?(?:没有(?!问题)|没(?!有?问题)|不是|不沾边|沾不上|无缘|"
+                                r"不具备|不具有|不符合|没拿到|没取得)")
 # "院士、国务院特贴专家、省里那些重大人才工程，这些我统统不沾边": a later clause of the sentence
 # denies what came before it as "these".
 _THESE_DENIED = re.compile(r"[，,；;]\s*(?:这些|那些|以上|上面这些|上面的|前面这些|这几[个样项条种]|它们)(?:我|我们|本人)?"
@@ -186,16 +187,16 @@ _OTHER_INSIDE = re.compile(r"(?:我的?|我们的?|我家的?)" + RELATION + r"(
 
 
 # The same for an organisation speaking: "我们母公司是省级机器人骨干企业，我们是它在东莞的子公司".
-_OTHER_ORGANISATION = (r"(?:母公司|总公司|集团总部|集团公司|上级单位|上级公司|主管单位|控股股东|控股公司|子公司|分公司|"
-                       r"兄弟公司|兄弟单位|关联公司|合作方|合作单位|客户|供应商|股东单位)")
-_OTHER_ORG_OPENS = re.compile(_LEAD + r"(?:我们的?|我司的?|本公司的?|我们公司的?|我们单位的?)?" + _OTHER_ORGANISATION
+OTHER_ORGANISATION = (r"(?:母公司|总公司|集团总部|集团公司|上级单位|上级公司|主管单位|控股股东|控股公司|子公司|分公司|"
+                       r"兄弟公司|兄弟单位|关联公司|合作方|合作单位|客户|供应商|股东单位|投资方|投资人|投资机构|投资公司|股东)")
+_OTHER_ORG_OPENS = re.compile(_LEAD + r"(?:我们的?|我司的?|本公司的?|我们公司的?|我们单位的?)?" + OTHER_ORGANISATION
                               + r"(?!是我们|就是我们)")
-_OWN_ORG_OPENS = re.compile(_LEAD + r"(?:我们|我司|本公司|本单位|我单位|咱们)(?!的?" + _OTHER_ORGANISATION + ")")
+_OWN_ORG_OPENS = re.compile(_LEAD + r"(?:我们|我司|本公司|本单位|我单位|咱们)(?!的?" + OTHER_ORGANISATION + ")")
 
 
 def other_organisations_clauses(text: str) -> list:
     """(start, end) of the clauses about an organisation other than the one speaking."""
-    return _clauses_of(text, _OTHER_ORG_OPENS, _OWN_ORG_OPENS, None)
+    return _clauses_of(text, _OTHER_ORG_OPENS, _OWN_ORG_OPENS, None, _OWN_OPENS)
 
 
 def others_clauses(text: str) -> list:

@@ -181,7 +181,7 @@ ORGANISATION_DOMAINS = ("行业组织", "智能制造金融服务", "智能制�
 
 # A reply to the qualifications list that opens by holding none of them, with no "but" after.
 _NONE_OF_THESE = re.compile(r"^(?:我们|我们单位|我们公司|贵单位)?(?:都没有|一项都没有|一个都没有|这些都没有|没有这些|以上都没有|"
-                            r"都不是|全都没有|都没)(?![^。]*(?:但|不过|只有|除了|除))")
+                            r"都不是|全都没有|都没|没有(?=[，,。；;！!])|没(?=[，,。]))(?![^。]*(?:但|不过|只有|除了|除))")
 _CHOOSES = re.compile(r"(报|申报|改成?|换成?|选)[^，,。；;做]{0,3}$")
 
 
@@ -225,7 +225,7 @@ _ONLY = re.compile(r"只有|只是|仅有|仅|只")
 
 def _negation_in_clause_before(text: str, start: int) -> bool:
     """"近3年没有重大安全环保质量事故": the 没有 of the clause reaches the accident however far."""
-    left, _right = clause_bounds(text, start, start)
+    left = max((m.end() for m in re.finditer(r"[，,。；;！!？?]", text[:start])), default=0)   # 、 and 或 join the list
     return bool(re.search(r"没有|没|未|无|不曾", text[left:start]))
 
 

@@ -19,7 +19,8 @@ from rules.data import load_rules
 
 from actions import catalogue, lexicon
 from actions.figures import read_figures
-from actions.message import RELATION, clause_bounds, has_negation, negated, not_yet_held, others_clauses, yes_no
+from actions.message import (OTHER_ORGANISATION, RELATION, clause_bounds, has_negation, negated, not_yet_held,
+                             other_organisations_clauses, others_clauses, yes_no)
 from actions.numbers import find_quantities, normalise
 from actions.reading import Reading, find_words, mask, merge
 
@@ -34,6 +35,7 @@ PROJECT_LEAD_WORDS = ("项目带头人", "带头人")
 _DENIAL = re.compile(r"不|没|未|非|无")
 _BAIYUN = re.compile(r"白云(?!工匠|国际|机场|大道|时事)")
 _NOT_BAIYUN = re.compile(r"(不在|不是|不属于|并非|非)[^，,。；;]{0,3}白云")
+_RESIDENCE = re.compile(r"住在|住白云|家在|家住|户口|老家|租房|买房|房子")
 
 
 @lru_cache(maxsize=None)
@@ -241,7 +243,8 @@ def _own_words(text: str, earlier: Sequence[str] = ()) -> str:
     ask for that someone ("帮我们老板问的"): then those clauses are the case."""
     if any(_ON_BEHALF.search(normalise(said)) for said in [text, *earlier]):
         return text
-    return mask(text, others_clauses(text))
+    # "我们公司的投资方是世界五百强": an organisation's standing is not the speaker's company's either
+    return mask(text, others_clauses(text) + other_organisations_clauses(text))
 
 
 _ON_BEHALF = re.compile(r"(?:帮|替|代)(?:他|她|我们?的?(?:老板|老总|领导|爸|妈|老婆|老公|爱人|家人|朋友|同事)|"
@@ -253,7 +256,11 @@ def _someone_elses(text: str, start: int, end: int) -> bool:
     """A title said of another person ("我老婆是博士", "市劳模的儿子")."""
     left, _right = clause_bounds(text, start, end)
     return bool(_THIRD_PERSON_BEFORE.search(text[left:start]) or _THIRD_PERSON_AFTER.match(text[end:])
-                or _BELONGS_TO_ANOTHER.match(text[end:]))
+                or _BELONGS_TO_ANOTHER.match(text[end:]) or _ANOTHER_ORGANISATION_IS.match(text[end:]))
+
+
+# "世界500强是我们的投资方": the standing is another organisation's.
+_ANOTHER_ORGANISATION_IS = re.compile(r"(?:企业|公司)?(?:是|为)(?:我们|我司|公司|我们公司)的?" + OTHER_ORGANISATION)
 
 
 # "正高是我老婆": the title is named, and then whose it is.
@@ -542,9 +549,22 @@ def _read_employer(text: str, asked: bool = False) -> Optional[bool]:
     fact = catalogue.facts(PROGRAM)["employer_in_baiyun"]
     if _NOT_BAIYUN.search(text):
         return False
-    has_workplace = any(word in text for word in fact.words)
-    if _BAIYUN.search(text) and (has_workplace or asked):
-        return True
-    if has_workplace and any(place in text for place in fact.elsewhere):
-        return False
+    # Clause by clause: "公司在番禺区注册…，白云区这边没有注册也没纳税，我住在白云" says the employer
+    # is elsewhere; where someone lives says nothing of it.
+    said_in, said_out = False, False
+    for clause in re.split(r"[，,。；;！!？?\n]", text):
+        if not clause or _RESIDENCE.search(clause):
+            continue
+        workplace = any(word in clause for word in fact.words)
+        if _BAIYUN.search(clause) and (workplace or asked):
+            if re.search(r"没有|没|未|不(?!仅|但|少)|非", clause) and workplace:
+                said_out = True
+            else:
+                said_in = True
+        elif workplace and any(place in clause for place in fact.elsewhere):
+            said_out = True
+    if said_in != said_out:
+        return said_in
+    if said_in and said_out:
+        return None   # both said ("在白云上班，公司注册在天河"?): asked again, not guessed
     return None

@@ -29,7 +29,8 @@ ANSWER_SETS = [("dev", DATA / "answers_dev.yml"),
                ("tuning, writer 28", DATA / "tuning" / "answers_writer_n.yml"),
                ("independent, writer 9", DATA / "independent" / "answers_check.yml"),
                ("independent, writer 18", DATA / "independent" / "answers_check6.yml"),
-               ("independent, writer 21", DATA / "independent" / "answers_check7.yml")]
+               ("independent, writer 21", DATA / "independent" / "answers_check7.yml"),
+               ("independent, writer 31", DATA / "independent" / "answers_check9.yml")]
 STATE_SETS = [("dev", DATA / "qa_dev.yml"), ("independent, writer 2", DATA / "independent" / "qa_check.yml")]
 
 

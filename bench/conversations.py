@@ -31,6 +31,7 @@ SETS = [("dev", DATA / "dialogues_dev.yml"),
         ("tuning, writer 25", DATA / "tuning" / "dialogues_writer_q.yml"),
         ("tuning, writer 27", DATA / "tuning" / "dialogues_writer_r.yml"),
         ("tuning, writer 29", DATA / "tuning" / "dialogues_writer_s.yml"),
+        ("tuning, writer 30", DATA / "tuning" / "dialogues_writer_t.yml"),
         ("independent, writer 4", DATA / "independent" / "dialogues_check.yml")]
 
 

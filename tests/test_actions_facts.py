@@ -739,3 +739,37 @@ def test_a_bare_no_to_the_titles_question_asks_the_degree_once():
     assert read_talent("没有", "deny", "talent_titles", {}, earlier=["我本科毕业"]).slots["talent_titles"] == []
     assert read_talent("没有别的了", "deny", "talent_titles", {"talent_titles": ["gold.phd"]}).slots == {
         "talent_titles": ["gold.phd"]}
+
+
+@pytest.mark.parametrize("text, inside", [
+    ("公司在番禺区注册，也在番禺交税，白云区这边没有注册也没纳税，我住在白云", False),
+    ("我住在白云，公司在天河", False),
+    ("单位在白云区，是区属医院", True),
+])
+def test_where_the_employer_is_is_read_clause_by_clause_and_not_from_where_one_lives(text, inside):
+    assert read_talent(text, "inform", "employer_in_baiyun", {}).slots["employer_in_baiyun"] is inside
+
+
+def test_an_investors_standing_is_not_the_companys():
+    slots = read_talent("我们公司的投资方是世界五百强，我是公司总经理", "inform", None, {}).slots
+    assert slots == {"enterprise_head": True}
+
+
+@pytest.mark.parametrize("text", ["没有，机器人骨干、大数据骨干、试点示范依托单位、资源池这些资质我们都不具备，只能走遴选",
+                                  "只是广州市级的制造业创新中心，不是省级或国家级；也不是省机器人骨干、大数据骨干、资源池这些"])
+def test_qualifications_listed_as_not_held_are_none(text):
+    reading = read_partner(text, "inform", "direct_qualifications", {}, listed_direct=dialogue.direct_ids())
+    assert reading.slots["direct_qualifications"] == []
+
+
+def test_a_standing_said_to_be_an_investors_is_not_the_companys():
+    text = "世界500强是我们的投资方，我们公司本身不是500强；我是总经理"
+    slots = read_talent(text, "inform", None, {}).slots
+    assert not slots.get("talent_head_titles") and not slots.get("talent_titles")
+
+
+def test_accidents_joined_by_or_are_one_list():
+    listed = dialogue.open_conditions({})
+    reading = read_partner("近三年没出过任何重大安全、环保或者质量事故，安全生产条件是齐全的", "inform",
+                           "partner_conditions", {}, listed_conditions=listed)
+    assert reading.slots["partner_conditions"]["basic.safety_record"] is True
