@@ -412,8 +412,9 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     degree = _titles()["degree_words"]
     if requested == "talent_titles" and not titles and not not_qualifying and yes_no(text, intent) is False \
             and slots.get("talent_titles") is None and not slots.get("pending_clarification") \
-            and not re.search(degree, text) \
-            and not any(re.search(degree, said) for said in earlier):
+            and not re.search(degree, text) and not re.search(r"别的|其他|其它|就这些|就这样", text) \
+            and not any(re.search(degree, said) or _lesser_titles().search(normalise(said))
+                        or lexicon.find("talent_title", normalise(said)) for said in earlier):
         # "没有" to the whole titles question, no degree said yet: the degree is asked once more
         asked = next(c for c in _titles()["clarifications"] if c["noun"] == "最高学历学位")
         reading.clarify.append(asked["ask"])
@@ -567,4 +568,9 @@ def _read_employer(text: str, asked: bool = False) -> Optional[bool]:
         return said_in
     if said_in and said_out:
         return None   # both said ("在白云上班，公司注册在天河"?): asked again, not guessed
+    # "我是公司高管，公司是四上企业，在白云区": the place and the workplace in clauses of their own
+    places = [c for c in re.split(r"[，,。；;！!？?\n]", text) if _BAIYUN.search(c) and not _RESIDENCE.search(c)]
+    if places and any(word in text for word in fact.words) \
+            and not any(re.search(r"没有|没|未|不(?!仅|但|少)|非", c) for c in places):
+        return True
     return None

@@ -773,3 +773,13 @@ def test_accidents_joined_by_or_are_one_list():
     reading = read_partner("近三年没出过任何重大安全、环保或者质量事故，安全生产条件是齐全的", "inform",
                            "partner_conditions", {}, listed_conditions=listed)
     assert reading.slots["partner_conditions"]["basic.safety_record"] is True
+
+
+def test_nothing_else_after_a_lesser_title_is_a_no_without_the_degree_question():
+    earlier = ["我是副高级职称的高级工程师，单位在白云区，能办哪种英才卡"]
+    assert read_talent("没有别的了", "deny", "talent_titles", {}, earlier=earlier).slots == {"talent_titles": []}
+
+
+def test_the_place_and_the_workplace_in_clauses_of_their_own_name_the_employer():
+    slots = read_talent("我是公司高管，公司是四上企业，在白云区，能办卡吗", "inform", None, {}).slots
+    assert slots["employer_in_baiyun"] is True

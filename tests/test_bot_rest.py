@@ -326,7 +326,8 @@ def test_two_unreadable_answers_offer_the_ways_out_and_a_skip_stays_unknown(chat
     assert "跳过这一项" not in chat.text("嗯嗯嗯")
     offer = chat.text("啊这")
     assert "换个说法" in offer and "跳过这一项" in offer and "35912660" in offer
-    replies = chat.run("跳过这一项", "不清楚", "不清楚", "没有")
+    # "没有" to the titles question, no degree said: the degree is asked once more ("本科")
+    replies = chat.run("跳过这一项", "不清楚", "不清楚", "没有", "本科")
     payload = decision(replies)
     assert payload["outcome"] == "needs_more_info" and payload["tier"] is None
     assert "区库年税收" in payload["skipped"] and "未计入评估" in texts(replies)
