@@ -46,7 +46,7 @@ def _allowed_levels() -> dict:
     return {c["id"]: tuple(c["levels"]) for c in load_rules(PROGRAM)["direct"]["criteria"] if c.get("levels")}
 
 
-def _level_fits(text: str, match) -> bool:
+def level_fits(text: str, match) -> bool:
     """A qualification said with a level its clause does not name is not it: "市级机器人骨干企业"
     is not the 省级 one. No level said: the phrase stands (the clause's own level)."""
     allowed = _allowed_levels().get(match.value)
@@ -81,7 +81,8 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     in its numbering, so that "第2条不满足" or "第3项" can be read.
     """
     # "我们母公司是省级机器人骨干企业": what another organisation holds is not the applicant's
-    text = mask(normalise(text), other_organisations_clauses(normalise(text)))
+    text = normalise(text)
+    text = mask(text, other_organisations_clauses(text))
     reading = Reading()
     qualifications = lexicon.with_entities(lexicon.find("qualification", text), entities, "qualification", text)
     masked = [(m.start, m.end) for m in qualifications] + [(s, e) for s, e, _ in find_words(
@@ -97,7 +98,7 @@ def read_partner(text: str, intent: Optional[str], requested: Optional[str], slo
     domain = reading.slots.get("domain") or slots.get("domain")
 
     direct = [m.value for m in qualifications if not m.negated and not not_yet_held(text, m.start, m.end)
-              and _level_fits(text, m)]
+              and level_fits(text, m)]
     if requested == "direct_qualifications" and _NONE_OF_THESE.match(text):
         direct = []   # "没有这些资质：不是…、不是…": what follows explains the no
     if direct:

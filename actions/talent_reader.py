@@ -36,6 +36,7 @@ _DENIAL = re.compile(r"不|没|未|非|无")
 _BAIYUN = re.compile(r"白云(?!工匠|国际|机场|大道|时事)")
 _NOT_BAIYUN = re.compile(r"(不在|不是|不属于|并非|非)[^，,。；;]{0,3}白云")
 _RESIDENCE = re.compile(r"住在|住白云|家在|家住|户口|老家|租房|买房|房子")
+_EMPLOYER_DENIED = re.compile(r"没有|没|未|不(?!仅|但|少)|非")
 
 
 @lru_cache(maxsize=None)
@@ -237,11 +238,16 @@ def _lexicon_titles(text: str, entities: Sequence[dict]) -> Tuple[List[lexicon.M
 _ASKED_OF_ONESELF = re.compile(r"[的了]?(吗|么|嘛|没有?[？?])")
 
 
-def _own_words(text: str, earlier: Sequence[str] = ()) -> str:
+def _asks_on_behalf(messages: Sequence[str]) -> bool:
+    """The person said they ask for someone else ("帮我们老板问的")."""
+    return any(_ON_BEHALF.search(normalise(said)) for said in messages)
+
+
+def _own_words(text: str, on_behalf: bool) -> str:
     """The message with the clauses about someone else blanked out ("我老婆是正高级职称，还拿国务院特殊
-    津贴的，我自己在白云区上班": only the last clause is the speaker's) — unless the person said they
-    ask for that someone ("帮我们老板问的"): then those clauses are the case."""
-    if any(_ON_BEHALF.search(normalise(said)) for said in [text, *earlier]):
+    津贴的，我自己在白云区上班": only the last clause is the speaker's) — unless the person asks for
+    that someone (`on_behalf`): then those clauses are the case."""
+    if on_behalf:
         return text
     # "我们公司的投资方是世界五百强": an organisation's standing is not the speaker's company's either
     return mask(text, others_clauses(text) + other_organisations_clauses(text))
@@ -322,13 +328,13 @@ def _degrees_not_awarded(text: str) -> set:
     return denied
 
 
-def _parts_said_before(cid: str, earlier: Sequence[str]) -> Dict[str, bool]:
+def _parts_said_before(cid: str, earlier: Sequence[str], on_behalf: bool) -> Dict[str, bool]:
     """The parts of criterion `cid` said in earlier messages of this assessment, before
     anything opened it ("我在澳洲读的本科" first, "我在白云区开了公司" later): the later
     message wins where two say different things."""
     said: Dict[str, bool] = {}
     for old in earlier:
-        old = _own_words(normalise(old), earlier)
+        old = _own_words(normalise(old), on_behalf)
         for part in compound_criteria()[cid]:
             found = read_part(part, old, said)
             if found is not None:
@@ -340,7 +346,8 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
                 entities: Sequence[dict] = (), earlier: Sequence[str] = ()) -> Reading:
     """Facts and criteria for the 云聚英才卡 from one message (`entities`: the NLU model's;
     `earlier`: the person's previous messages in this assessment)."""
-    text = _own_words(_rejoined(normalise(text)), earlier)
+    on_behalf = _asks_on_behalf([text, *earlier])
+    text = _own_words(_rejoined(normalise(text)), on_behalf)
     reading = Reading()
     titles, not_qualifying = _lexicon_titles(text, entities)
     rest = mask(text, [(m.start, m.end) for m in titles])
@@ -368,9 +375,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
     if affirmed == ["gold.phd"] and re.search(_titles()["degree_only"], text) \
             and not re.search(_titles()["graduate_study"], text):
         # "我有博士学位": the 研究生学历 金卡 6 also names is asked, not assumed
-        phd = next(c for c in _titles()["clarifications"] if c.get("yes_means") == "gold.phd")
-        reading.clarify.append(phd["ask"])
-        reading.pending = phd["noun"]
+        _ask_back(reading, "博士研究生学历")
         affirmed = []
     if not affirmed and requested == "talent_titles":
         affirmed = [t for t in _complete_clarification(text, intent, slots.get("pending_clarification"))
@@ -394,7 +399,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
         _ask_how_long(others, intent, next_part(slots.get("criterion_parts")), parts, reading)
     for cid in parts:
         if cid not in (slots.get("criterion_parts") or {}):  # opened now: what was said before counts
-            parts[cid] = {**_parts_said_before(cid, earlier), **parts[cid]}
+            parts[cid] = {**_parts_said_before(cid, earlier, on_behalf), **parts[cid]}
     if parts:
         merged = dict(slots.get("criterion_parts") or {})
         merged.update(parts)
@@ -416,9 +421,7 @@ def read_talent(text: str, intent: Optional[str], requested: Optional[str], slot
             and not any(re.search(degree, said) or _lesser_titles().search(normalise(said))
                         or lexicon.find("talent_title", normalise(said)) for said in earlier):
         # "没有" to the whole titles question, no degree said yet: the degree is asked once more
-        asked = next(c for c in _titles()["clarifications"] if c["noun"] == "最高学历学位")
-        reading.clarify.append(asked["ask"])
-        reading.pending = asked["noun"]
+        _ask_back(reading, "最高学历学位")
         return reading
     denied_all = not affirmed and (
         (requested == "talent_titles" and yes_no(text, intent) is False)
@@ -487,14 +490,22 @@ def _clarify_title(text: str, slots: dict, reading: Reading) -> None:
             return
 
 
+def _ask_back(reading: Reading, noun: str) -> None:
+    """Asks the rule data's clarifying question for `noun` and waits for its answer."""
+    clarification = next(c for c in _titles()["clarifications"] if c["noun"] == noun)
+    reading.clarify.append(clarification["ask"])
+    reading.pending = noun
+
+
 def _complete_clarification(text: str, intent: Optional[str], pending: Optional[str]) -> List[str]:
     """Titles from a short answer to a clarifying question: "省级" after "哪一级的劳动模范"."""
     if not pending:
         return []
     yes_means = {c["noun"]: c["yes_means"] for c in _titles()["clarifications"] if c.get("yes_means")}
-    if yes_no(text, intent) is True and pending in yes_means:
+    reply = yes_no(text, intent)
+    if reply is True and pending in yes_means:
         return [yes_means[pending]]
-    if yes_no(text, intent) is False and pending in yes_means:
+    if reply is False and pending in yes_means:
         return []   # a yes-or-no question answered no ("不是，同等学力")
     answer = re.sub(r"[的是我了呢啊吧，,。！!\s]", "", text)
     for candidate in (answer + pending, answer.rstrip("类") + pending):
@@ -552,16 +563,18 @@ def _read_employer(text: str, asked: bool = False) -> Optional[bool]:
         return False
     # Clause by clause: "公司在番禺区注册…，白云区这边没有注册也没纳税，我住在白云" says the employer
     # is elsewhere; where someone lives says nothing of it.
-    said_in, said_out = False, False
+    said_in, said_out, baiyun_alone = False, False, []
     for clause in re.split(r"[，,。；;！!？?\n]", text):
         if not clause or _RESIDENCE.search(clause):
             continue
         workplace = any(word in clause for word in fact.words)
         if _BAIYUN.search(clause) and (workplace or asked):
-            if re.search(r"没有|没|未|不(?!仅|但|少)|非", clause) and workplace:
+            if _EMPLOYER_DENIED.search(clause) and workplace:
                 said_out = True
             else:
                 said_in = True
+        elif _BAIYUN.search(clause):
+            baiyun_alone.append(clause)
         elif workplace and any(place in clause for place in fact.elsewhere):
             said_out = True
     if said_in != said_out:
@@ -569,8 +582,7 @@ def _read_employer(text: str, asked: bool = False) -> Optional[bool]:
     if said_in and said_out:
         return None   # both said ("在白云上班，公司注册在天河"?): asked again, not guessed
     # "我是公司高管，公司是四上企业，在白云区": the place and the workplace in clauses of their own
-    places = [c for c in re.split(r"[，,。；;！!？?\n]", text) if _BAIYUN.search(c) and not _RESIDENCE.search(c)]
-    if places and any(word in text for word in fact.words) \
-            and not any(re.search(r"没有|没|未|不(?!仅|但|少)|非", c) for c in places):
+    if baiyun_alone and any(word in text for word in fact.words) \
+            and not any(_EMPLOYER_DENIED.search(c) for c in baiyun_alone):
         return True
     return None

@@ -11,6 +11,7 @@ import functools
 import re
 
 from actions.lexicon import find   # the phrases the dialogue reads qualifications with
+from actions.partner_reader import level_fits
 from answering.answer import NOT_COVERED, PARTIAL, Answer, quote
 from answering.benefits import label
 from retrieval.question import Question, vocabulary
@@ -219,11 +220,11 @@ def _bigrams(text: str) -> set[str]:
 
 def _qualification_named(text: str) -> str | None:
     """The clause of the direct-recognition qualification a text names by the rule file's
-    phrases, not denied and not at a lower level than the list's (市级创新中心 is not 省级)."""
-    if re.search(r"市级|区级|县级", text) and not re.search(r"省|国家", text):
-        return None
+    phrases, not denied and said at a level its clause names (市级创新中心 is not 省级), as the
+    dialogue reads it."""
     direct = {c["id"]: c["clause_id"] for c in load_rules("partner")["direct"]["criteria"]}
-    return next((direct[m.value] for m in find("qualification", text) if not m.negated and m.value in direct), None)
+    return next((direct[m.value] for m in find("qualification", text)
+                 if not m.negated and m.value in direct and level_fits(text, m)), None)
 
 
 _OWN_QUALIFICATION = re.compile(r"(?:我们|我司|本单位|我单位|我公司)(?:是|属于|已经是|已是)([^，,。？?！!；;]{4,30})")

@@ -18,6 +18,7 @@ import yaml
 
 from retrieval.normalize import normalize
 from retrieval.text_features import document_hint
+from retrieval import tokenizer
 from knowledge import SOURCES, load_clauses
 from rules.data import load_rules
 
@@ -331,15 +332,13 @@ def _corpus_text() -> str:
 def _unnamed_schemes(text: str) -> list[str]:
     """Schemes asked about by a name whose words neither document uses: a word of the name
     (longer than one character, not a function word) that no clause contains."""
-    from retrieval.tokenizer import STOPWORDS, _jieba   # jieba loads only when a name is found
-
     found = []
     for match in _SCHEME_NAME.finditer(text):
         if not _APPLIED_FOR.match(text, match.end()):
             continue
         name = _NAME_STARTS_AFTER.sub("", match.group(1))
-        words = [w for w in _jieba().lcut(name) if len(w) > 1 and w not in STOPWORDS]
-        if words and any(w not in _corpus_text() for w in words):
+        named = tokenizer.words(name)
+        if named and any(w not in _corpus_text() for w in named):
             found.append(name + match.group(2))
     return found
 

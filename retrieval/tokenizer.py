@@ -32,3 +32,9 @@ def tokenize(text: str) -> list[str]:
     """Search-mode tokens (long terms and their parts), lower-cased, without stop words."""
     return [token for token in _jieba().lcut_for_search(text)
             if TOKEN.fullmatch(token) and token not in STOPWORDS]
+
+
+def words(text: str) -> list[str]:
+    """The words of a short text as jieba cuts it (each once, not its parts), without single
+    characters or stop words."""
+    return [word for word in _jieba().lcut(text) if len(word) > 1 and word not in STOPWORDS]
