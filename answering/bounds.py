@@ -87,7 +87,14 @@ def _verdict(answer: Answer, amount: Amount, where: str, condition: dict) -> boo
     figure = f"{_fact_label(amount)}{_said(amount, condition['unit'])}"
     rule = (f"{where}的条件“{condition['text'].rstrip('。')}”要求{requirement(condition)}"
             f"{INCLUSION[condition['compare']]}")
-    if met is None:
+    if met is None and amount.relation == "~" and not isinstance(condition["bound"], list):
+        # 约1480万 against 1500万（含）以上: where the figure as said lies, and what the exact
+        # one must be; no verdict, since the exact figure may lie on the other side
+        side = ("低于这一界限" if amount.value < condition["bound"] else
+                "高于这一界限" if amount.value > condition["bound"] else "正在这一界限上")
+        answer.say(f"{rule}；{figure}{side}，但离界限很近，是否满足取决于准确数字：准确数字须为"
+                   f"{requirement(condition)}才满足这一条，请按准确数字核对。", condition["clause_id"])
+    elif met is None:
         answer.say(f"{rule}；{figure}是否满足这一条，取决于准确数字，请按准确数字核对。",
                    condition["clause_id"])
     else:

@@ -44,6 +44,12 @@ def outside(question: Question) -> Answer | None:
         answer.say(f"{BOTH_DOCUMENTS}没有提到{scheme}，文件未涉及{scheme}的条件、申报或待遇，"
                    "我不能用这两份文件替它作答。请向主管该项目的部门咨询。")
         return answer.refer(topic(question))
+    if question.other_years:
+        year = question.other_years[0]
+        answer = Answer(status=NOT_COVERED)
+        answer.say(f"《广东省智能制造生态合作伙伴（2024年）申报指南》是2024年的申报指南，文件未涉及{year}的"
+                   "申报安排、条件或变化，我不能用它替其他年份作答。")
+        return answer.refer("partner")
     if not question.elsewhere or question.tiers or "持卡" in question.normalized:
         return None  # a card holder asking where a benefit holds: the benefit answers
     place = question.elsewhere[0]
@@ -159,6 +165,10 @@ def _of_our_own(question: Question, term: str) -> bool:
     return any(w in before + sentence for w in OUR_CARD_WORDS)
 
 
+# A part of a question that asks (or asks to confirm what was heard), not one that only tells.
+_ASKING = re.compile(r"吗|么|能不能|是不是|可不可以|能否|是否|哪|什么|听说|有没有|行不行")
+
+
 def mentioned_only(question: Question) -> Answer | None:
     """人才绿卡怎么申请: the documents name it only as a criterion; how to get it is not covered
     (not covered, with where they name it)."""
@@ -170,8 +180,11 @@ def mentioned_only(question: Question) -> Answer | None:
     if not found:
         return None
     # The question is about that scheme, which the documents do not cover; where they name it is
-    # still said, as what they do say.
-    answer = Answer(status=NOT_COVERED)
+    # still said, as what they do say. Asked beside our own card (有优粤卡能办钻石卡吗？优粤卡怎么申请),
+    # that part is answered by the criterion, so the answer is partial.
+    beside_our_card = any(any(w in part for w in OUR_CARD_WORDS) and _ASKING.search(part)
+                          for part in re.split(r"[。？?！!，,；;]", question.text))
+    answer = Answer(status=PARTIAL if beside_our_card else NOT_COVERED)
     for clause in found:
         answer.say(f"文件提到“{term}”的地方：{source(clause['clause_id'])}：“{clause['text']}”。",
                    clause["clause_id"])

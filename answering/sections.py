@@ -132,6 +132,10 @@ def pilot_table(question: Question) -> list[tuple[str, str]]:
     return [(p, h) for p, h in named if not any(o != p and o.startswith(p) for o, _ in named)]
 
 
+# What being selected brings (四、获选支持), asked as a whole; 服务 alone is the applicant's own.
+_PARTNER_SUPPORT = re.compile(r"(什么|哪些|有啥|啥)(支持|扶持|好处|待遇|福利|优惠)|扶持政策|支持政策")
+
+
 def lists(question: Question) -> Answer | None:
     """Materials, steps or conditions asked as a whole (each kind asked, in turn)."""
     answer = Answer()
@@ -154,6 +158,9 @@ def lists(question: Question) -> Answer | None:
             listing(answer, under("partner.process."), "申报流程：")
         elif question.document == "talent" and not question.asks_any("materials"):
             answer.quote("talent.procedure.p1")
+    if (question.document == "partner" and _PARTNER_SUPPORT.search(question.normalized)
+            and not question.domains and not question.asks_any("conditions", "materials", "process")):
+        listing(answer, under("partner.support."), "入选后的支持（四、获选支持）：")
     if question.asks_any("conditions") and not question.amounts and not answer.sentences:
         if tables := pilot_table(question):
             for prefix, heading in tables:

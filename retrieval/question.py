@@ -60,6 +60,7 @@ class Question:
     mentioned_only: tuple[str, ...] = ()    # schemes the documents name only in passing
     other_schemes: tuple[str, ...] = ()     # schemes they do not name at all (专精特新, 安家补贴)
     unsettled: tuple[str, ...] = ()         # properties no clause states (有效期, 补办 …)
+    other_years: tuple[str, ...] = ()       # another year's partner scheme (2025年的申报指南)
 
     def asks_any(self, *kinds: str) -> bool:
         return any(kind in self.asks for kind in kinds)
@@ -94,6 +95,8 @@ def _named(text: str, table: dict) -> list:
 NUMBER = re.compile(
     r"(?P<sign>负|-|−|﹣)?\s*(?P<number>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?:点[零一二三四五六七八九]+)?)"
     r"(?P<about>来|多|余)?\s*(?:个(?=千万|百万|万|亿))?(?P<magnitude>千万|百万|万|亿)?\s*(?P<unit>元|块|项|个|人|款|家|名|件|%|％)?")
+# 一个看专利、一项是…: 一个 as "one of them", followed by what that one does.
+ONE_OF_THEM = re.compile(r"一[个项种类](?=看|是|要|讲|管|比|偏|侧重|重在|考)")
 SENTENCE_END = re.compile(r"[。？?！!；;]")
 CLAUSE_END = re.compile(r"[，,、。？?！!；;]")
 # The units each count fact may be said in (the rule files give the unit a bound is written in).
@@ -150,6 +153,8 @@ def _amounts(text: str, programme_hint: str | None) -> list[Amount]:
     for match in NUMBER.finditer(text):
         if not (match.group("magnitude") or match.group("unit")):
             continue  # a bare number (第3条, 2024年) is not an amount
+        if ONE_OF_THEM.match(text, match.start()):
+            continue  # 一个看专利一个看著作权: "one of them", not a count of one
         value = _value(match)
         if value is None:
             continue
@@ -343,6 +348,24 @@ def _unnamed_schemes(text: str) -> list[str]:
     return found
 
 
+# The partner guide is the 2024 one; a year named for the scheme itself (2025年的申报指南, 23年第四批
+# 合作伙伴) is another year's scheme, while a year named for a figure (2023年营收) is not.
+PARTNER_YEAR = "2024"
+_SCHEME_YEAR = re.compile(r"(20\d\d|(?<!\d)\d\d)年(?:度)?(?P<between>[^。？?！!；;，,]{0,16}?)"
+                          r"(申报指南|指南|生态合作伙伴|合作伙伴|评选|申报通知|名单|批次)")
+# 2023年营收 is a figure's year; 2022年入选的 is when a member was selected (无需重复申报 answers it).
+_FIGURE_WORDS = re.compile(r"营收|收入|税|产值|利润|销售|投资|专利|案例|人数|员工|入选|评上|评为|获评|认定|选上|上榜|进入|进了|成为|加入|已经|已|批")
+
+
+def _other_years(text: str) -> list[str]:
+    found = []
+    for match in _SCHEME_YEAR.finditer(text):
+        year = match.group(1) if len(match.group(1)) == 4 else "20" + match.group(1)
+        if year != PARTNER_YEAR and not _FIGURE_WORDS.search(match.group("between")):
+            found.append(year + "年")
+    return found
+
+
 def _facts_named(text: str) -> list[tuple[str, str]]:
     named = []
     text = re.sub(f"(?:{_PROMISED.pattern})[^，,。？?]{{0,8}}", "", text)  # the 招商引资 criterion's figure, not a fact's
@@ -401,4 +424,5 @@ def read(text: str, context: str | None = None) -> Question:
                             + _unnamed_schemes(normalized)),
         unsettled=tuple(_named(normalized, {k: v for k, v in unsettled.items()
                                             if k != "subjects"})),
+        other_years=tuple(_other_years(normalized)) if document != "talent" else (),
     )

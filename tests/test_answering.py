@@ -616,3 +616,68 @@ def test_a_promised_tax_is_the_investment_attraction_criterion_not_the_district_
     reply = ask("我们是刚引进的招商引资企业，承诺达产年纳税三千万，不是超过是刚好三千万，负责人能办哪档卡？")
     assert reply["citations"][0]["clause_id"] == "talent.eligibility.diamond.18"
     assert "区库年税收超过1000万" not in reply["answer"]
+
+
+PARTNER_TEXT = strip_markers(next(s for s in SOURCES if s.doc_id == "partner").path.read_text(
+    encoding="utf-8"))
+
+
+@pytest.mark.parametrize("question, year", [
+    ("2025年广东省智能制造生态合作伙伴的申报指南出了没", "2025年"),
+    ("23年的合作伙伴申报通知在哪看", "2023年"),
+])
+def test_another_years_partner_scheme_is_not_answered_with_the_2024_guide(question, year):
+    assert "（2024年）" in PARTNER_TEXT.splitlines()[0] or "2024年" in PARTNER_TEXT[:200]
+    reply = ask(question)
+    assert_grounded(reply)
+    assert reply["status"] == "not_covered" and f"未涉及{year}" in reply["answer"]
+
+
+@pytest.mark.parametrize("question", [
+    "我们2022年已经进了第二批合作伙伴名单，今年还要再报一次吗",   # when it was selected
+    "2023年营收2000万的装备企业能申报合作伙伴吗",                 # a figure's year
+])
+def test_a_year_that_is_not_the_schemes_own_is_not_refused(question):
+    reply = ask(question)
+    assert_grounded(reply)
+    assert reply["status"] != "not_covered", reply["answer"]
+
+
+def test_one_of_them_is_not_a_count_of_one():
+    reply = ask("智能制造装备领域和关键软件领域申报条件有啥区别？一个看专利一个看著作权？")
+    assert_grounded(reply)
+    cited = {c["clause_id"] for c in reply["citations"]}
+    assert any(i.startswith("partner.conditions.equipment.") for i in cited)
+    assert any(i.startswith("partner.conditions.software.") for i in cited)
+    assert "1项" not in reply["answer"]
+
+
+def test_what_selection_brings_is_the_whole_support_section():
+    section = PARTNER_TEXT[PARTNER_TEXT.index("四、获选支持"):]
+    section = section[:section.index("附件：")]
+    items = re.findall(r"（[一二三四五六]）", section)
+    reply = ask("评上了省智能制造生态合作伙伴之后能得到什么支持")
+    assert_grounded(reply)
+    support = [c for c in reply["citations"] if c["clause_id"].startswith("partner.support.")]
+    assert len(support) == len(items) >= 4
+    assert all(squash(c["text"]) in squash(section) for c in support)
+
+
+@pytest.mark.parametrize("question, status", [
+    ("广东省人才优粤卡要怎么申请？需要什么条件？", "not_covered"),
+    ("国家高新技术企业认定需要什么条件？我想先认定高企再申请人才卡", "not_covered"),
+    ("广东省人才优粤卡要怎么申请？我有了优粤卡是不是直接钻石卡", "partial"),
+])
+def test_a_scheme_named_only_in_passing_is_partial_only_beside_a_question_on_our_card(question, status):
+    reply = ask(question)
+    assert_grounded(reply)
+    assert reply["status"] == status and "未涉及" in reply["answer"]
+
+
+def test_an_approximate_figure_near_a_bound_says_where_it_lies_and_gives_no_verdict():
+    bound = re.search(r"近三年平均主营业务收入达(\d+)万元以上", squash(PARTNER_TEXT))
+    assert bound and bound.group(1) == "1500"
+    reply = ask("公司近3年平均主营业务收入大概一千四百八十万左右，申报装备领域行不行？")
+    assert_grounded(reply)
+    assert "约1480万元低于这一界限" in reply["answer"] and "取决于准确数字" in reply["answer"]
+    assert not re.search(r"(?<!不)满足这一条。", reply["answer"])
